@@ -1,0 +1,43 @@
+"""The hub's exception tree: one base, shallow, translated at the boundary."""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    """Base of every error the hub raises on purpose."""
+
+
+class ConfigError(HubError):
+    """A setting is missing or invalid. `key` names it (`mqtt.url` / `HUB_MQTT_URL`)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+
+
+class DiscoveryError(HubError):
+    """A discovery payload could not be used; the caller logs it and skips the payload."""
+
+
+class TemplateError(HubError):
+    """A Jinja template failed to compile or render, or tried to leave the sandbox."""
+
+
+class CodecError(HubError):
+    """A service call cannot be encoded for an entity (unsupported service, bad value)."""
+
+
+class MqttError(HubError):
+    """The MQTT connection failed."""
+
+
+class MqttAuthError(MqttError):
+    """The broker refused the credentials; retrying will not help."""
+
+
+class StoreError(HubError):
+    """The database failed."""
+
+
+class ModelNotFoundError(HubError):
+    """No trained NLU model in the data dir."""

@@ -1,0 +1,96 @@
+"""Home Assistant-style Jinja templates (`value_template`, `command_template`), sandboxed.
+
+Discovery payloads come from the network, so templates are rendered in jinja2's
+`ImmutableSandboxedEnvironment`: attribute access to Python internals (`__class__`, `mro`, …)
+raises `TemplateError` instead of escaping.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from hub.errors import TemplateError
+
+_MAX_TEMPLATE = 4096
+"""Longer templates are refused: real ones are a line or two."""
+
+
+def _float(value: Any, default: Any = 0.0) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _int(value: Any, default: Any = 0) -> Any:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _iif(value: Any, if_true: Any = True, if_false: Any = False, if_none: Any = None) -> Any:
+    if value is None:
+        return if_none if if_none is not None else if_false
+    return if_true if value else if_false
+
+
+def _env() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    env.filters.update(
+        float=_float, int=_int, iif=_iif, to_json=json.dumps, from_json=json.loads,
+        round=lambda v, n=0, *a: round(_float(v), int(n)),
+    )
+    env.globals.update(float=_float, int=_int, iif=_iif, min=min, max=max, round=round)
+    return env
+
+
+_ENV = _env()
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(source: str) -> jinja2.Template:
+    if len(source) > _MAX_TEMPLATE:
+        raise TemplateError(f"template longer than {_MAX_TEMPLATE} characters")
+    try:
+        return _ENV.from_string(source)
+    except jinja2.TemplateError as err:
+        raise TemplateError(f"bad template: {err}") from None
+
+
+def render(source: str, **variables: Any) -> str:
+    """Render `source` with `variables`; raise `TemplateError` on any failure."""
+    template = _compile(source)
+    try:
+        return template.render(**variables).strip()
+    except jinja2.exceptions.SecurityError as err:
+        raise TemplateError(f"template refused by the sandbox: {err}") from None
+    except Exception as err:  # a template is user input: every failure is the template's
+        raise TemplateError(f"template failed: {type(err).__name__}: {err}") from None
+
+
+def render_value(source: str | None, payload: str) -> str:
+    """Apply a `value_template` to a received payload, as HA does.
+
+    `value` is the raw payload and `value_json` the payload parsed as JSON (undefined when it is
+    not JSON). Without a template the payload is returned unchanged.
+    """
+    if not source:
+        return payload
+    try:
+        value_json: Any = json.loads(payload)
+    except ValueError:
+        value_json = jinja2.ChainableUndefined(name="value_json")
+    return render(source, value=payload, value_json=value_json)
+
+
+def render_command(source: str | None, value: Any, **variables: Any) -> str:
+    """Apply a `command_template` to an outgoing value; without a template, `str(value)`."""
+    if not source:
+        return str(value)
+    return render(source, value=value, **variables)
