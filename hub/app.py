@@ -1,0 +1,338 @@
+"""The composition root: the only module that wires I/O (store, MQTT, HTTP) to the pure core.
+
+Lifetimes nest on one `AsyncExitStack`: database, broker (embedded when none is configured),
+MQTT, HTTP; they unwind in reverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from hub import codecs
+from hub.broker import start_embedded_broker
+from hub.config import MqttUrl, Settings
+from hub.discovery import parse_bridge_devices, parse_discovery
+from hub.domain import Action, Entity, Message, State
+from hub.errors import CodecError, DiscoveryError, HubError
+from hub.mqtt import MqttClient, Received
+from hub.registry import Changes, Registry
+from hub.store import Store
+from hub.token import ensure_token
+from hub.tracker import StateTracker
+
+_LOGGER = logging.getLogger(__name__)
+
+StateListener = Callable[[Sequence[State]], None]
+
+
+class HubState(enum.Enum):
+    NOT_STARTED = "not_started"
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class UnknownEntityError(HubError):
+    """A service call named an entity the hub does not provide."""
+
+
+class Hub:
+    """The running hub. Constructors only assign; `start()` does the work."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.state = HubState.NOT_STARTED
+        self.registry = Registry()
+        self.tracker = StateTracker()
+        self.store = Store(settings.database_url)
+        self.mqtt: MqttClient | None = None
+        self.token = ""
+        self.started_at = 0.0
+        self.bridge_devices: dict[str, Any] = {}
+        self._stack = contextlib.AsyncExitStack()
+        self._listeners: list[StateListener] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._dirty: dict[str, Entity] = {}
+        self._gone: set[str] = set()
+        self._persist_task: asyncio.Task[None] | None = None
+        self._sweep_started = False
+        self._retained_keys: set[str] = set()
+        self.counters: dict[str, int] = {"messages_in": 0, "discovery_errors": 0, "commands": 0}
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Open the database, restore the registry and states, connect to MQTT."""
+        self.state = HubState.STARTING
+        self.started_at = time.monotonic()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.token = ensure_token(self.settings)
+        await self._stack.enter_async_context(self.store)
+        entities = await self.store.load_entities()
+        self.registry.load(entities)
+        for entity in entities:
+            self.tracker.track(entity)
+        self.tracker.restore((await self.store.current_states()).values())
+        _LOGGER.info("restored %d entities from %s", len(entities), _safe_url(self.settings.database_url))
+        url, protocol = await self._broker_url()
+        prefix = self.settings.topic_prefix
+        self.mqtt = MqttClient(
+            url,
+            client_id=self.settings.client_id,
+            will=Message(f"{prefix}/status", "offline", qos=1, retain=True),
+            birth=Message(f"{prefix}/status", "online", qos=1, retain=True),
+            protocol=protocol,
+            reconnect_max=self.settings.reconnect_max,
+        )
+        self.mqtt.add_handler(self._on_messages)
+        self.mqtt.on_connect(self._on_connect)
+        dp = self.settings.discovery_prefix
+        self.mqtt.subscribe(f"{dp}/+/+/config", 1)
+        self.mqtt.subscribe(f"{dp}/+/+/+/config", 1)
+        self.mqtt.subscribe("+/bridge/devices", 1)
+        for topic in self.tracker.topics():
+            self.mqtt.subscribe(self._state_pattern(topic), 1)
+        self.registry.begin_sweep()
+        await self.mqtt.start()
+        self._stack.push_async_callback(self.mqtt.stop)
+        self.state = HubState.RUNNING
+
+    async def stop(self) -> None:
+        """Flush everything and close in reverse order."""
+        if self.state in (HubState.STOPPED, HubState.NOT_STARTED):
+            return
+        self.state = HubState.STOPPING
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._persist_entities()
+        await self._stack.aclose()
+        self.state = HubState.STOPPED
+
+    async def __aenter__(self) -> Hub:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _broker_url(self) -> tuple[MqttUrl, int]:
+        configured = self.settings.mqtt
+        if configured is not None:
+            return configured, 5
+        broker, protocol = await start_embedded_broker()
+        self._stack.push_async_callback(broker.close)
+        return MqttUrl.parse(broker.url), protocol
+
+    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        """Start a task the hub owns: cancelled and awaited on stop, failures logged."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                _LOGGER.error("task %s failed", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    # -- MQTT ------------------------------------------------------------------------------
+    def _state_pattern(self, topic: str) -> str:
+        group = self.settings.shared_group
+        return f"$share/{group}/{topic}" if group else topic
+
+    def _on_connect(self) -> None:
+        assert self.mqtt is not None
+        # HA's birth message makes bridges (zigbee2mqtt, Tasmota, ESPHome) re-announce discovery.
+        self.mqtt.publish_nowait(Message("homeassistant/status", "online", qos=1, retain=False))
+        if not self._sweep_started:
+            self._sweep_started = True
+            self.spawn(self._sweep_after_grace(), "removal-sweep")
+
+    async def _sweep_after_grace(self) -> None:
+        await asyncio.sleep(self.settings.removal_grace)
+        self._apply_changes(self.registry.end_sweep(self._retained_keys))
+
+    def _on_messages(self, batch: Sequence[Received]) -> None:
+        self.counters["messages_in"] += len(batch)
+        dp = self.settings.discovery_prefix + "/"
+        changed: list[State] = []
+        for message in batch:
+            topic = message.topic
+            try:
+                payload = message.payload.decode("utf-8")
+            except UnicodeDecodeError:
+                _LOGGER.warning("skipped a non-UTF-8 payload on %s", topic)
+                continue
+            if topic.startswith(dp) and topic.endswith("/config"):
+                self._on_discovery(topic, payload, message.retain)
+            elif topic.endswith("/bridge/devices"):
+                self._on_bridge_devices(topic, payload)
+            else:
+                changed.extend(self.tracker.handle(topic, payload))
+        if changed:
+            for state in changed:
+                self.store.put_state(state)
+            self._notify(changed)
+
+    def _on_discovery(self, topic: str, payload: str, retained: bool) -> None:
+        try:
+            updates = parse_discovery(topic, payload, self.settings.discovery_prefix)
+        except DiscoveryError as err:
+            self.counters["discovery_errors"] += 1
+            _LOGGER.warning("skipped discovery message on %s: %s", topic, err)
+            return
+        if retained:
+            self._retained_keys.update(u.discovery_key for u in updates if isinstance(u, Entity))
+        self._apply_changes(self.registry.apply(updates))
+
+    def _on_bridge_devices(self, topic: str, payload: str) -> None:
+        try:
+            devices = parse_bridge_devices(payload)
+        except DiscoveryError as err:
+            _LOGGER.warning("skipped %s: %s", topic, err)
+            return
+        base = topic.rsplit("/bridge/devices", 1)[0]
+        for device in devices:
+            self.bridge_devices[f"{base}:{device.ieee_address}"] = device
+
+    def _apply_changes(self, changes: Changes) -> None:
+        if not changes:
+            return
+        assert self.mqtt is not None
+        for entity in changes.removed:
+            before = self.tracker.topics()
+            self.tracker.untrack(entity.entity_id)
+            for topic in before - self.tracker.topics():
+                self.mqtt.unsubscribe(self._state_pattern(topic))
+            self._gone.add(entity.entity_id)
+            self._dirty.pop(entity.entity_id, None)
+            _LOGGER.info("entity removed: %s", entity.entity_id)
+        for entity in changes.added:
+            needed, unneeded = self.tracker.track(entity)
+            for topic in needed:
+                self.mqtt.subscribe(self._state_pattern(topic), 1)
+            for topic in unneeded:
+                self.mqtt.unsubscribe(self._state_pattern(topic))
+            self._dirty[entity.entity_id] = entity
+            self._gone.discard(entity.entity_id)
+        if self._persist_task is None or self._persist_task.done():
+            self._persist_task = self.spawn(self._persist_soon(), "persist-entities")
+
+    async def _persist_soon(self) -> None:
+        await asyncio.sleep(0.2)  # coalesce a discovery burst into one transaction
+        await self._persist_entities()
+
+    async def _persist_entities(self) -> None:
+        dirty, self._dirty = list(self._dirty.values()), {}
+        gone, self._gone = list(self._gone), set()
+        if gone:
+            await self.store.remove_entities(gone)
+        if dirty:
+            await self.store.save_entities(dirty)
+
+    # -- state listeners -------------------------------------------------------------------
+    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
+        """Call `listener` with every batch of changed states; returns the remover."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, states: Sequence[State]) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(states)
+            except Exception:
+                _LOGGER.exception("state listener failed")
+
+    # -- reads -----------------------------------------------------------------------------
+    def states(self) -> list[State]:
+        """Current states of every provided entity."""
+        return [s for eid, s in self.tracker.states().items() if eid in self.registry]
+
+    def get_state(self, entity_id: str) -> State | None:
+        return self.tracker.get(entity_id) if entity_id in self.registry else None
+
+    # -- commands --------------------------------------------------------------------------
+    async def execute(self, actions: Sequence[Action]) -> list[Message]:
+        """Encode `actions` with each entity's codec and publish them (QoS 1).
+
+        Raises:
+            UnknownEntityError: An entity id is not provided.
+            CodecError: A service or value the entity cannot take (nothing is published).
+        """
+        assert self.mqtt is not None
+        messages: list[Message] = []
+        for action in actions:
+            for entity_id in action.entity_ids:
+                entity = self.registry.get(entity_id)
+                if entity is None:
+                    raise UnknownEntityError(f"unknown entity {entity_id}")
+                current = self.get_state(entity_id)
+                messages.extend(codecs.encode(entity, action.service, action.data, current_state=current))
+        for message in messages:
+            self.mqtt.publish_nowait(message)
+        self.counters["commands"] += 1
+        return messages
+
+    async def call_service(self, domain: str, service: str, data: Mapping[str, Any]) -> list[Message]:
+        """A Home Assistant service call: `data` holds `entity_id` (str or list) and the arguments."""
+        data = dict(data)
+        ids = data.pop("entity_id", None)
+        if isinstance(ids, str):
+            ids = [i.strip() for i in ids.split(",") if i.strip()]
+        if not ids or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise CodecError("entity_id is required (a string or a list of strings)")
+        action = Action(f"{domain}.{service}", tuple(ids), data)
+        messages = await self.execute([action])
+        await self.store.log_command(
+            source="service", text=f"{domain}.{service}", lang=None, parse={},
+            actions=[action.as_dict()], outcome="sent", error=None,
+        )
+        return messages
+
+    # -- health ----------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        mqtt = self.mqtt
+        stats = self.store.stats
+        return {
+            "status": "ok" if (mqtt is not None and mqtt.connected and self.store.healthy) else "degraded",
+            "state": self.state.value,
+            "uptime_s": round(time.monotonic() - self.started_at, 1) if self.started_at else 0,
+            "mqtt": {
+                "state": mqtt.state.value if mqtt else "not_started",
+                "error": mqtt.last_error if mqtt else None,
+                "connects": mqtt.connects if mqtt else 0,
+            },
+            "store": {"healthy": self.store.healthy, **_jsonable(stats)},
+            "entities": len(self.registry),
+            "counters": dict(self.counters),
+        }
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _jsonable(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(value)
+    return {"stats": str(value)}
+
+
+__all__ = ["Hub", "HubState", "UnknownEntityError"]

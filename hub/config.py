@@ -1,0 +1,280 @@
+"""Settings: `hub.yaml`, overridden by `HUB_*` environment variables.
+
+Every setting has a dotted key (`mqtt.url`) and an environment variable (`HUB_MQTT_URL`). A bad
+value raises `ConfigError` naming both; the CLI prints it and exits with status 2.
+See `config/hub.example.yaml` for the documented file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from hub.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class MqttUrl:
+    """A parsed `mqtt://user:pass@host:port` URL (`mqtts://` for TLS)."""
+
+    host: str
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+
+    @classmethod
+    def parse(cls, url: str, key: str = "mqtt.url") -> MqttUrl:
+        """Parse `url`, raising `ConfigError` for `key` when it is not an MQTT URL."""
+        parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+        if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+            raise ConfigError(key, f"scheme must be mqtt:// or mqtts://, got {parts.scheme!r}")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(key, f"bad port in {url!r}") from None
+        if not parts.hostname:
+            raise ConfigError(key, f"no host in {url!r}")
+        tls = parts.scheme in ("mqtts", "ssl")
+        return cls(
+            host=parts.hostname,
+            port=port or (8883 if tls else 1883),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            tls=tls,
+        )
+
+    def __str__(self) -> str:
+        auth = f"{self.username}:***@" if self.username else ""
+        return f"{'mqtts' if self.tls else 'mqtt'}://{auth}{self.host}:{self.port}"
+
+
+def parse_hostport(value: str, key: str) -> tuple[str, int]:
+    """Parse `host:port` (or `:port`, or `port`) for `key`."""
+    host, _, port = value.rpartition(":")
+    try:
+        number = int(port)
+    except ValueError:
+        raise ConfigError(key, f"expected host:port, got {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise ConfigError(key, f"port {number} out of range")
+    return (host.strip("[]") or "127.0.0.1"), number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `hub run` and the CLI read from configuration."""
+
+    data_dir: Path = Path("data")
+    """Where the database, the token and trained models live (HUB_DATA_DIR)."""
+    mqtt_url: str | None = None
+    """Broker URL (HUB_MQTT_URL). Unset: zeroconf `_mqtt._tcp`, else an embedded broker."""
+    db_url: str | None = None
+    """SQLAlchemy URL (HUB_DB_URL). Unset: SQLite in the data dir."""
+    http: str = "127.0.0.1:8765"
+    """host:port of the HTTP API (HUB_HTTP)."""
+    token: str | None = None
+    """Bearer token (HUB_TOKEN). Unset: generated into `<data_dir>/token`."""
+    discovery_prefix: str = "homeassistant"
+    """HA discovery prefix (HUB_DISCOVERY_PREFIX)."""
+    topic_prefix: str = "hub"
+    """Prefix of the hub's own topics: `<p>/status`, `<p>/command` (HUB_TOPIC_PREFIX)."""
+    client_id: str = "hub"
+    """MQTT client id (HUB_CLIENT_ID); must differ per instance when scaling out."""
+    shared_group: str | None = None
+    """MQTT 5 shared-subscription group for state topics when several hubs share a broker."""
+    reconnect_max: float = 30.0
+    """Longest wait between reconnect attempts, seconds (HUB_RECONNECT_MAX)."""
+    language: str = "auto"
+    """Default language of text commands: auto, en or zh (HUB_LANGUAGE)."""
+    confirm: str = "sensitive"
+    """`sensitive`: unlock and opening garage doors wait for a confirmation; `never`: run at once."""
+    model: str = "default"
+    """Name of the NLU artifact under `<data_dir>/models/` (HUB_MODEL)."""
+    train_on_start: bool = True
+    """Train the default model in the background when none exists (HUB_TRAIN_ON_START)."""
+    history_days: int = 30
+    """State history retention in days; 0 keeps everything (HUB_HISTORY_DAYS)."""
+    log_level: str = "info"
+    """debug, info, warning or error (HUB_LOG_LEVEL)."""
+    demo: bool = False
+    """Add simulated devices (HUB_DEMO; also `hub run --demo`)."""
+    removal_grace: float = 5.0
+    """Seconds after the HA birth message for bridges to re-announce before stale entities go."""
+    command_allow: tuple[str, ...] = ()
+    """Domains or entity ids the MQTT text-command topic may act on; empty allows everything."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Unknown keys from hub.yaml, kept for forward compatibility (logged once)."""
+
+    @property
+    def mqtt(self) -> MqttUrl | None:
+        """The parsed broker URL, or None when none is configured."""
+        return MqttUrl.parse(self.mqtt_url, "mqtt.url (HUB_MQTT_URL)") if self.mqtt_url else None
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL, defaulting to SQLite in the data dir."""
+        return self.db_url or f"sqlite+aiosqlite:///{(self.data_dir / 'hub.db').resolve()}"
+
+    @property
+    def http_hostport(self) -> tuple[str, int]:
+        return parse_hostport(self.http, "http (HUB_HTTP)")
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models" / self.model
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true/false, got {value!r}")
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, got {value!r}")
+        return text
+
+    return check
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return tuple(v.strip() for v in str(value).split(",") if v.strip())
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None or str(value) == "" else str(value)
+
+
+# key in hub.yaml → (field, converter). The environment variable is HUB_ + key upper-cased with
+# dots as underscores (mqtt.url → HUB_MQTT_URL).
+_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "data_dir": ("data_dir", lambda v: Path(str(v)).expanduser()),
+    "mqtt.url": ("mqtt_url", _optional_str),
+    "db.url": ("db_url", _optional_str),
+    "http": ("http", str),
+    "token": ("token", _optional_str),
+    "discovery_prefix": ("discovery_prefix", str),
+    "topic_prefix": ("topic_prefix", str),
+    "mqtt.client_id": ("client_id", str),
+    "mqtt.shared_group": ("shared_group", _optional_str),
+    "mqtt.reconnect_max": ("reconnect_max", float),
+    "language": ("language", _choice("auto", "en", "zh")),
+    "confirm": ("confirm", _choice("sensitive", "never")),
+    "model": ("model", str),
+    "train_on_start": ("train_on_start", _bool),
+    "history_days": ("history_days", int),
+    "log_level": ("log_level", _choice("debug", "info", "warning", "error")),
+    "demo": ("demo", _bool),
+    "removal_grace": ("removal_grace", float),
+    "command_allow": ("command_allow", _list),
+}
+_ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
+                "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max"}
+
+
+def env_name(key: str) -> str:
+    """The environment variable for a dotted key."""
+    for env, dotted in _ENV_ALIASES.items():
+        if dotted == key:
+            return env
+    return "HUB_" + key.replace(".", "_").upper()
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and key not in _KEYS:
+            flat.update(_flatten(value, f"{key}."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def load_settings(
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Read `path` (default `./hub.yaml` when it exists), then `HUB_*` variables, then overrides.
+
+    Args:
+        path: The YAML file; a missing explicit path is an error, a missing default is not.
+        environ: Environment to read (default `os.environ`).
+        **overrides: Field values from the command line (already typed); None values are ignored.
+
+    Raises:
+        ConfigError: A file that cannot be read or parsed, or a bad value, naming the key.
+    """
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    explicit = path is not None or "HUB_CONFIG" in environ
+    file = path or Path(environ.get("HUB_CONFIG", "hub.yaml"))
+    if file.exists():
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise ConfigError(str(file), f"cannot read configuration: {err}") from None
+        if not isinstance(loaded, Mapping):
+            raise ConfigError(str(file), "the configuration file must be a YAML mapping")
+        raw.update(_flatten(loaded))
+    elif explicit:
+        raise ConfigError(str(file), "configuration file not found")
+    sources = {key: f"{key} in {file}" for key in raw}
+    for key in _KEYS:
+        env = env_name(key)
+        if env in environ:
+            raw[key] = environ[env]
+            sources[key] = env
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _KEYS:
+            extra[key] = value
+            continue
+        name, convert = _KEYS[key]
+        try:
+            values[name] = convert(value) if value is not None else None
+        except (TypeError, ValueError) as err:
+            raise ConfigError(sources[key], str(err)) from None
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = replace(Settings(), **values, extra=extra)
+    _validate(settings, sources)
+    return settings
+
+
+def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
+    if settings.mqtt_url:
+        MqttUrl.parse(settings.mqtt_url, sources.get("mqtt.url", "mqtt.url"))
+    parse_hostport(settings.http, sources.get("http", "http"))
+    if settings.db_url and "://" not in settings.db_url:
+        raise ConfigError(sources.get("db.url", "db.url"), "expected a SQLAlchemy URL like sqlite+aiosqlite:///path")
+    if settings.history_days < 0:
+        raise ConfigError(sources.get("history_days", "history_days"), "must be 0 or more")
+    for name in ("discovery_prefix", "topic_prefix"):
+        value = getattr(settings, name)
+        if not value or any(c in value for c in "#+") or value.startswith("/"):
+            raise ConfigError(sources.get(name, name), f"bad MQTT topic prefix {value!r}")
+
+
+def settings_keys() -> list[tuple[str, str, str]]:
+    """(yaml key, environment variable, field doc) for every setting; used by docs and --help."""
+    docs = {f.name: f for f in fields(Settings)}
+    return [(key, env_name(key), docs[name].name) for key, (name, _) in _KEYS.items()]

@@ -1,0 +1,33 @@
+"""`hub run`: the hub, its API and (with --demo) the simulated devices, until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from hub.api import ApiServer
+from hub.app import Hub
+from hub.config import MqttUrl, Settings
+from hub.demo import Simulator, load_home
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Run until `stop` is set. Lifetimes nest: hub (DB, broker, MQTT), then API, then demo."""
+    async with contextlib.AsyncExitStack() as stack:
+        hub = await stack.enter_async_context(Hub(settings))
+        host, port = settings.http_hostport
+        await stack.enter_async_context(ApiServer(hub, host, port))
+        if settings.demo:
+            assert hub.mqtt is not None
+            url: MqttUrl = hub.mqtt.url
+            sim = Simulator(url, load_home(), protocol=hub.mqtt.protocol)
+            await stack.enter_async_context(sim)
+            sim.announce()
+            _LOGGER.info("demo: %d simulated devices announced", len(sim.home))
+        _LOGGER.info("hub running; API http://%s:%d (token in %s/token unless HUB_TOKEN is set)",
+                     host, port, settings.data_dir)
+        await stop.wait()
+        _LOGGER.info("stopping")

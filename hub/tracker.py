@@ -1,0 +1,134 @@
+"""The state tracker: routes state and availability messages to entities and decodes them.
+
+Pure (no I/O): the app feeds it received messages and registry changes, and writes the
+`State`s it returns to the store. It owns the current-state cache.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from hub import codecs
+from hub.discovery import AvailabilityTracker
+from hub.domain import Entity, State, utcnow
+
+_LOGGER = logging.getLogger(__name__)
+
+UNAVAILABLE = "unavailable"
+UNKNOWN = "unknown"
+
+
+class StateTracker:
+    """Current states, and which topics feed which entities."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, State] = {}
+        self._routes: defaultdict[str, set[str]] = defaultdict(set)
+        self._topics_of: dict[str, set[str]] = {}
+        self._entities: dict[str, Entity] = {}
+        self._availability = AvailabilityTracker()
+        self._last_known: dict[str, State] = {}
+
+    # -- entities --------------------------------------------------------------------------
+    def track(self, entity: Entity) -> tuple[set[str], set[str]]:
+        """Start (or refresh) tracking `entity`; return (topics now needed, topics no longer needed)."""
+        before = self.topics()
+        self.untrack(entity.entity_id, keep_state=True)
+        self._entities[entity.entity_id] = entity
+        topics = set(codecs.state_topics(entity))
+        self._availability.track(entity)
+        for topic in topics:
+            self._routes[topic].add(entity.entity_id)
+        self._topics_of[entity.entity_id] = topics
+        if entity.entity_id not in self._states:
+            self._states[entity.entity_id] = State(entity.entity_id, UNKNOWN, self._base_attributes(entity))
+        after = self.topics()
+        return after - before, before - after
+
+    def untrack(self, entity_id: str, *, keep_state: bool = False) -> None:
+        """Stop tracking `entity_id` (and forget its state unless `keep_state`)."""
+        for topic in self._topics_of.pop(entity_id, set()):
+            routed = self._routes.get(topic)
+            if routed is not None:
+                routed.discard(entity_id)
+                if not routed:
+                    del self._routes[topic]
+        self._availability.untrack(entity_id)
+        self._entities.pop(entity_id, None)
+        if not keep_state:
+            self._states.pop(entity_id, None)
+            self._last_known.pop(entity_id, None)
+
+    def restore(self, states: Iterable[State]) -> None:
+        """Load states from the store at start-up (served before any new message arrives)."""
+        for state in states:
+            self._states[state.entity_id] = state
+
+    def topics(self) -> set[str]:
+        """Every topic the tracked entities need: state topics and availability topics."""
+        return set(self._routes) | self._availability.topics()
+
+    # -- messages --------------------------------------------------------------------------
+    def handle(self, topic: str, payload: str, now: datetime | None = None) -> list[State]:
+        """Apply one message; return the states that changed."""
+        now = now or utcnow()
+        changed: list[State] = []
+        for entity_id in list(self._routes.get(topic, ())):
+            entity = self._entities.get(entity_id)
+            if entity is None:
+                continue
+            previous = self._states.get(entity_id)
+            if previous is not None and previous.state == UNAVAILABLE:
+                previous = self._last_known.get(entity_id, previous)
+            try:
+                new = codecs.decode(entity, topic, payload, previous, now)
+            except Exception:  # a codec bug must not stop ingest of other entities
+                _LOGGER.exception("decoding %s for %s failed", topic, entity_id)
+                continue
+            if new is None:
+                continue
+            self._last_known[entity_id] = new
+            if not self._availability.is_available(entity_id):
+                continue
+            self._states[entity_id] = new
+            changed.append(new)
+        if topic in self._availability.topics():
+            changed.extend(self._availability_changed(topic, payload, now))
+        return changed
+
+    def _availability_changed(self, topic: str, payload: str, now: datetime) -> list[State]:
+        changed: list[State] = []
+        for entity_id, available in self._availability.update(topic, payload).items():
+            current = self._states.get(entity_id)
+            if current is None:
+                continue
+            if available:
+                known = self._last_known.get(entity_id)
+                new = replace(known or current, last_updated=now)
+                if new.state == UNAVAILABLE:
+                    new = replace(new, state=UNKNOWN, last_changed=now)
+            else:
+                if current.state != UNAVAILABLE:
+                    self._last_known[entity_id] = current
+                new = replace(current, state=UNAVAILABLE, last_changed=now, last_updated=now)
+            self._states[entity_id] = new
+            changed.append(new)
+        return changed
+
+    # -- reads -----------------------------------------------------------------------------
+    def get(self, entity_id: str) -> State | None:
+        return self._states.get(entity_id)
+
+    def states(self) -> Mapping[str, State]:
+        return self._states
+
+    @staticmethod
+    def _base_attributes(entity: Entity) -> dict[str, object]:
+        attrs: dict[str, object] = {"friendly_name": entity.name}
+        if entity.device_class:
+            attrs["device_class"] = entity.device_class
+        return attrs
