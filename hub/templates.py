@@ -1,8 +1,9 @@
 """Home Assistant-style Jinja templates (`value_template`, `command_template`), sandboxed.
 
 Discovery payloads come from the network, so templates are rendered in jinja2's
-`ImmutableSandboxedEnvironment`: attribute access to Python internals (`__class__`, `mro`, …)
-raises `TemplateError` instead of escaping.
+`ImmutableSandboxedEnvironment`: unsafe attributes (`__class__`, `mro`, …) render as undefined
+and unsafe calls raise `TemplateError`; nothing reaches Python internals. `**` and `*` are bounded
+so a template cannot exhaust CPU or memory.
 """
 
 from __future__ import annotations
@@ -40,8 +41,32 @@ def _iif(value: Any, if_true: Any = True, if_false: Any = False, if_none: Any = 
     return if_true if value else if_false
 
 
+_MAX_RESULT = 100_000
+"""Largest number of items/characters (or digits) an operator in a template may produce."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus limits on `**` and `*` so `{{ 10**10**8 }}` cannot hang us."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > 1000:
+                raise jinja2.exceptions.SecurityError("exponent too large")
+            big_base = isinstance(left, int | float) and abs(left) > 10**6
+            if big_base and isinstance(right, int | float) and right > 100:
+                raise jinja2.exceptions.SecurityError("power too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > _MAX_RESULT:
+                    raise jinja2.exceptions.SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def _env() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    env = _Sandbox(undefined=jinja2.ChainableUndefined, autoescape=False)
     env.filters.update(
         float=_float, int=_int, iif=_iif, to_json=json.dumps, from_json=json.loads,
         round=lambda v, n=0, *a: round(_float(v), int(n)),
@@ -61,6 +86,8 @@ def _compile(source: str) -> jinja2.Template:
         return _ENV.from_string(source)
     except jinja2.TemplateError as err:
         raise TemplateError(f"bad template: {err}") from None
+    except (RecursionError, MemoryError, ValueError, TypeError) as err:
+        raise TemplateError(f"bad template: {type(err).__name__}") from None
 
 
 def render(source: str, **variables: Any) -> str:
@@ -82,9 +109,10 @@ def render_value(source: str | None, payload: str) -> str:
     """
     if not source:
         return payload
+    value_json: Any
     try:
-        value_json: Any = json.loads(payload)
-    except ValueError:
+        value_json = json.loads(payload)
+    except (ValueError, RecursionError):
         value_json = jinja2.ChainableUndefined(name="value_json")
     return render(source, value=payload, value_json=value_json)
 
