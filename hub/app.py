@@ -55,6 +55,8 @@ class Hub:
         self.mqtt: MqttClient | None = None
         self.token = ""
         self.started_at = 0.0
+        self.connect_timeout = 5.0
+        """How long `start()` waits for the broker before going on (it keeps retrying)."""
         self.bridge_devices: dict[str, Any] = {}
         self._stack = contextlib.AsyncExitStack()
         self._listeners: list[StateListener] = []
@@ -99,7 +101,7 @@ class Hub:
         for topic in self.tracker.topics():
             self.mqtt.subscribe(self._state_pattern(topic), 1)
         self.registry.begin_sweep()
-        await self.mqtt.start()
+        await self.mqtt.start(self.connect_timeout)
         self._stack.push_async_callback(self.mqtt.stop)
         self.state = HubState.RUNNING
 
@@ -293,11 +295,20 @@ class Hub:
             raise CodecError("entity_id is required (a string or a list of strings)")
         action = Action(f"{domain}.{service}", tuple(ids), data)
         messages = await self.execute([action])
-        await self.store.log_command(
-            source="service", text=f"{domain}.{service}", lang=None, parse={},
-            actions=[action.as_dict()], outcome="sent", error=None,
-        )
+        self.log_command(source="service", text=f"{domain}.{service}", lang="", parse={},
+                         actions=[action.as_dict()], outcome="sent", error=None)
         return messages
+
+    def log_command(self, **record: Any) -> None:
+        """Write a command-log row in the background (never on the command's latency path)."""
+
+        async def write() -> None:
+            try:
+                await self.store.log_command(**record)
+            except HubError as err:
+                _LOGGER.warning("command log write failed: %s", err)
+
+        self.spawn(write(), "log-command")
 
     # -- health ----------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

@@ -1,0 +1,180 @@
+"""Ingest benchmark: state messages for N entities into the live hub (SQLite by default).
+
+Measured in one run, side by side: `mosquitto_sub` (a C subscriber on the same broker: the
+ceiling) and the hub (MQTT → decode → batched commit). Flat out: sustained msg/s until the
+last message is committed. Paced at each --rates value: publish→commit lag p50/p99.
+
+    .venv/bin/python bench/ingest.py                      # 1,000 entities, 100k messages flat out
+    .venv/bin/python bench/ingest.py --db postgresql+asyncpg://postgres@127.0.0.1/test
+
+The publisher is a separate process (paho, QoS 0); payloads are zigbee2mqtt-style JSON read
+through a `value_template`, so template rendering is part of the cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hub.app import Hub  # noqa: E402
+from hub.broker import MosquittoProcess  # noqa: E402
+from hub.config import load_settings  # noqa: E402
+from hub.domain import State  # noqa: E402
+
+
+def publisher(port: int, entities: int, count: int, rate: float, out: str) -> None:
+    """Run in a child process: publish `count` messages (seq in the payload), record send times."""
+    import paho.mqtt.client as paho
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{os.getpid()}")
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    sent = [0.0] * count
+    start = time.time()
+    for seq in range(count):
+        if rate > 0:
+            due = start + seq / rate
+            delay = due - time.time()
+            if delay > 0.0005:
+                time.sleep(delay)
+        sent[seq] = time.time()
+        client.publish(f"bench/sensor{seq % entities}", f'{{"temperature": {seq}, "battery": 90}}', qos=0)
+    time.sleep(0.5)
+    client.loop_stop()
+    client.disconnect()
+    Path(out).write_text(json.dumps(sent))
+
+
+def discovery(entities: int) -> dict[str, str]:
+    return {
+        f"homeassistant/sensor/bench{i}/temperature/config": json.dumps({
+            "name": "Temperature", "object_id": f"bench_{i}_temperature", "unique_id": f"bench{i}_t",
+            "device_class": "temperature", "unit_of_measurement": "°C",
+            "state_topic": f"bench/sensor{i}", "value_template": "{{ value_json.temperature }}",
+            "device": {"identifiers": [f"bench{i}"], "name": f"Bench {i}", "suggested_area": f"Room {i % 40}"},
+        })
+        for i in range(entities)
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_phase(hub: Hub, port: int, entities: int, count: int, rate: float) -> dict[str, float]:
+    """Publish `count` messages at `rate` (0 = flat out); return hub and mosquitto_sub figures."""
+    committed: dict[int, float] = {}
+
+    def on_commit(states: list[State]) -> None:
+        now = time.time()
+        for s in states:
+            try:
+                committed.setdefault(int(float(s.state)), now)
+            except ValueError:
+                pass
+
+    hub.store.on_commit = on_commit
+    sub = subprocess.Popen(
+        ["mosquitto_sub", "-p", str(port), "-t", "bench/#", "-C", str(count), "-q", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    await asyncio.sleep(0.3)
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out = tmp.name
+    t0 = time.time()
+    pub = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--publisher", str(port), str(entities), str(count), str(rate), out
+    )
+    sub_done: float | None = None
+    deadline = time.time() + max(60.0, count / max(rate, 1) * 3 if rate else 120)
+    while time.time() < deadline:
+        if sub_done is None and sub.poll() is not None:
+            sub_done = time.time()
+        if len(committed) >= count and sub_done is not None:
+            break
+        await asyncio.sleep(0.01)
+    await pub.wait()
+    if sub.poll() is None:
+        sub.kill()
+    sent = json.loads(Path(out).read_text())
+    os.unlink(out)
+    hub.store.on_commit = None
+    lags = [(committed[i] - sent[i]) * 1000 for i in range(count) if i in committed]
+    last = max(committed.values()) if committed else t0
+    return {
+        "sent": count,
+        "committed": len(committed),
+        "hub_msg_s": len(committed) / (last - sent[0]) if committed else 0.0,
+        "sub_msg_s": count / (sub_done - sent[0]) if sub_done else 0.0,
+        "lag_p50_ms": pct(lags, 0.50),
+        "lag_p99_ms": pct(lags, 0.99),
+        "publish_s": sent[-1] - sent[0],
+    }
+
+
+async def main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    work = Path(tempfile.mkdtemp(prefix="hub-bench-"))
+    broker = MosquittoProcess(workdir=work)
+    await broker.start()
+    try:
+        settings = load_settings(None, environ={}, data_dir=work / "data", mqtt_url=broker.url,
+                                 db_url=args.db, removal_grace=3600.0, train_on_start=False)
+        hub = Hub(settings)
+        await hub.start()
+        import paho.mqtt.publish as publish
+
+        msgs = [{"topic": t, "payload": p, "qos": 1, "retain": True} for t, p in discovery(args.entities).items()]
+        await asyncio.to_thread(publish.multiple, msgs, hostname="127.0.0.1", port=broker.port)
+        while len(hub.registry) < args.entities:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # subscriptions settle
+        db = "PostgreSQL" if args.db and args.db.startswith("postgres") else "SQLite"
+        print(f"ingest: {args.entities} entities, {db}, nproc={os.cpu_count()}, "
+              f"load={os.getloadavg()[0]:.2f}")
+        print(f"{'phase':<12}{'sent':>8}{'stored':>8}{'hub msg/s':>11}{'mosq_sub msg/s':>16}"
+              f"{'hub/sub':>9}{'lag p50 ms':>12}{'lag p99 ms':>12}")
+        phases = [("flat out", args.count, 0.0)] + [
+            (f"{int(r)}/s", int(r * args.seconds), r) for r in args.rates
+        ]
+        for name, count, rate in phases:
+            runs = [await run_phase(hub, broker.port, args.entities, count, rate) for _ in range(args.repeat)]
+            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            ratio = med["hub_msg_s"] / med["sub_msg_s"] if med["sub_msg_s"] else float("nan")
+            print(f"{name:<12}{int(med['sent']):>8}{int(med['committed']):>8}{med['hub_msg_s']:>11.0f}"
+                  f"{med['sub_msg_s']:>16.0f}{ratio:>9.2f}{med['lag_p50_ms']:>12.1f}{med['lag_p99_ms']:>12.1f}")
+        await hub.stop()
+    finally:
+        await broker.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--publisher":
+        publisher(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entities", type=int, default=1000)
+    parser.add_argument("--count", type=int, default=100_000, help="messages in the flat-out phase")
+    parser.add_argument("--rates", type=float, nargs="*", default=[2000.0, 10000.0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each paced phase")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per phase; medians are printed")
+    parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite in a temp dir)")
+    asyncio.run(main(parser.parse_args()))

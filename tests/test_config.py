@@ -1,0 +1,68 @@
+"""Settings from hub.yaml and HUB_* variables; bad values name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.cli import main
+from hub.config import load_settings
+from hub.errors import ConfigError
+from hub.resources import data_path
+
+
+def test_example_file_loads_and_documents_every_key(tmp_path: Path) -> None:
+    example = data_path("config") / "hub.example.yaml"
+    settings = load_settings(example, environ={})
+    assert settings.mqtt is not None and settings.mqtt.username == "user"
+    text = example.read_text()
+    from hub.config import settings_keys
+
+    for key, env, _ in settings_keys():
+        assert env in text, f"{env} ({key}) is not documented in hub.example.yaml"
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    file = tmp_path / "hub.yaml"
+    file.write_text("mqtt:\n  url: mqtt://a:1883\nhttp: 127.0.0.1:9000\n")
+    s = load_settings(file, environ={"HUB_MQTT_URL": "mqtt://u:p%2Fw@b:1884", "HUB_DATA_DIR": str(tmp_path)})
+    assert s.mqtt is not None
+    assert (s.mqtt.host, s.mqtt.port, s.mqtt.username, s.mqtt.password) == ("b", 1884, "u", "p/w")
+    assert s.http_hostport == ("127.0.0.1", 9000)
+    assert s.database_url == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'hub.db'}"
+    assert "p/w" not in str(s.mqtt)
+
+
+@pytest.mark.parametrize(
+    ("env", "key"),
+    [
+        ({"HUB_MQTT_URL": "http://x"}, "HUB_MQTT_URL"),
+        ({"HUB_HTTP": "nonsense"}, "HUB_HTTP"),
+        ({"HUB_HISTORY_DAYS": "soon"}, "HUB_HISTORY_DAYS"),
+        ({"HUB_LANGUAGE": "fr"}, "HUB_LANGUAGE"),
+        ({"HUB_DB_URL": "hub.db"}, "HUB_DB_URL"),
+        ({"HUB_TOPIC_PREFIX": "hub/#"}, "HUB_TOPIC_PREFIX"),
+    ],
+)
+def test_bad_setting_names_the_key(env: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(None, environ=env)
+    assert key in str(info.value)
+
+
+def test_bad_setting_exits_2_with_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HUB_HTTP", "not-a-port")
+    assert main(["devices"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "HUB_HTTP" in err[0]
+
+
+def test_yaml_that_is_not_a_mapping(tmp_path: Path) -> None:
+    file = tmp_path / "hub.yaml"
+    file.write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_settings(file, environ={})
