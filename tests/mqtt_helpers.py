@@ -39,8 +39,8 @@ class Peer:
     def start(self) -> Peer:
         kwargs: dict[str, Any] = {}
         if self.protocol == 5:
-            from paho.mqtt.properties import Properties
             from paho.mqtt.packettypes import PacketTypes
+            from paho.mqtt.properties import Properties
 
             props = Properties(PacketTypes.CONNECT)
             if not self.clean:
