@@ -10,11 +10,13 @@ import asyncio
 import contextlib
 import enum
 import logging
+import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from hub import codecs
+from hub.assistant import Assistant, ModelNotReadyError, slots_dict
 from hub.broker import start_embedded_broker
 from hub.config import MqttUrl, Settings
 from hub.discovery import parse_bridge_devices, parse_discovery
@@ -53,6 +55,8 @@ class Hub:
         self.tracker = StateTracker()
         self.store = Store(settings.database_url)
         self.mqtt: MqttClient | None = None
+        self.assistant = Assistant(settings)
+        self._pending: dict[str, tuple[float, list[Message], dict[str, Any]]] = {}
         self.token = ""
         self.started_at = 0.0
         self.connect_timeout = 5.0
@@ -103,6 +107,8 @@ class Hub:
         self.registry.begin_sweep()
         await self.mqtt.start(self.connect_timeout)
         self._stack.push_async_callback(self.mqtt.stop)
+        await self.assistant.start()
+        self._stack.push_async_callback(self.assistant.stop)
         self.state = HubState.RUNNING
 
     async def stop(self) -> None:
@@ -227,6 +233,8 @@ class Hub:
                 self.mqtt.unsubscribe(self._state_pattern(topic))
             self._dirty[entity.entity_id] = entity
             self._gone.discard(entity.entity_id)
+        if changes.added:
+            self.assistant.schedule_retrain(self.registry.entities())
         if self._persist_task is None or self._persist_task.done():
             self._persist_task = self.spawn(self._persist_soon(), "persist-entities")
 
@@ -280,9 +288,7 @@ class Hub:
                     raise UnknownEntityError(f"unknown entity {entity_id}")
                 current = self.get_state(entity_id)
                 messages.extend(codecs.encode(entity, action.service, action.data, current_state=current))
-        for message in messages:
-            self.mqtt.publish_nowait(message)
-        self.counters["commands"] += 1
+        self._publish(messages)
         return messages
 
     async def call_service(self, domain: str, service: str, data: Mapping[str, Any]) -> list[Message]:
@@ -310,6 +316,70 @@ class Hub:
 
         self.spawn(write(), "log-command")
 
+    # -- text commands ---------------------------------------------------------------------
+    async def handle_text(
+        self, text: str, lang: str | None = None, *, source: str = "api", execute: bool = True
+    ) -> dict[str, Any]:
+        """Understand `text` and (with `execute`) carry it out: the `hub ask` object plus `outcome`.
+
+        Outcomes: `executed`, `needs_confirmation` (sensitive; see `confirm`), `answered`
+        (a question), `rejected` (nothing to do, `error` says why), `not_ready` (no model yet),
+        `dry_run` (`execute` false).
+        """
+        from hub.ask import understand
+
+        lang = lang or self.settings.language
+        try:
+            parse = await self.assistant.parse(text, lang)
+        except ModelNotReadyError as err:
+            return {"text": text, "lang": lang, "intent": None, "confidence": 0.0, "slots": {},
+                    "actions": [], "query": None, "answer": None, "mqtt": [], "error": str(err),
+                    "outcome": "not_ready"}
+        result = dict(understand(parse, self.registry.snapshot(), self.tracker.states()))
+        messages = [Message(m["topic"], m["payload"], m["qos"], m["retain"]) for m in result.get("mqtt", [])]
+        if result.get("query") is not None:
+            outcome = "answered"
+        elif not result.get("actions"):
+            outcome = "rejected"
+        elif not execute:
+            outcome = "dry_run"
+        elif self.settings.confirm == "sensitive" and any(a.get("confirm") for a in result["actions"]):
+            confirm_id = secrets.token_hex(4)
+            self._pending[confirm_id] = (time.monotonic(), messages, result)
+            result["confirm_id"] = confirm_id
+            result["answer"] = _confirm_question(result, parse.lang)
+            outcome = "needs_confirmation"
+        else:
+            self._publish(messages)
+            outcome = "executed"
+        result["outcome"] = outcome
+        self.counters[f"text_{outcome}"] = self.counters.get(f"text_{outcome}", 0) + 1
+        self.log_command(source=source, text=text, lang=parse.lang,
+                         parse={"intent": parse.intent, "confidence": parse.confidence,
+                                "slots": dict(slots_dict(parse))},
+                         actions=list(result.get("actions", [])), outcome=outcome, error=result.get("error"))
+        return result
+
+    def confirm(self, confirm_id: str) -> dict[str, Any]:
+        """Carry out a sensitive command that waited for a confirmation (valid for 2 minutes)."""
+        now = time.monotonic()
+        for key in [k for k, (t, _, _) in self._pending.items() if now - t > CONFIRM_TTL]:
+            del self._pending[key]
+        pending = self._pending.pop(confirm_id, None)
+        if pending is None:
+            return {"outcome": "rejected", "error": f"no pending command {confirm_id!r} (expired or unknown)"}
+        _, messages, result = pending
+        self._publish(messages)
+        self.log_command(source="confirm", text=result.get("text", ""), lang=result.get("lang", ""),
+                         parse={}, actions=list(result.get("actions", [])), outcome="executed", error=None)
+        return {**result, "outcome": "executed", "confirm_id": confirm_id}
+
+    def _publish(self, messages: Sequence[Message]) -> None:
+        assert self.mqtt is not None
+        for message in messages:
+            self.mqtt.publish_nowait(message)
+        self.counters["commands"] += 1
+
     # -- health ----------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
         mqtt = self.mqtt
@@ -325,8 +395,20 @@ class Hub:
             },
             "store": {"healthy": self.store.healthy, **_jsonable(stats)},
             "entities": len(self.registry),
+            "nlu": self.assistant.status(),
             "counters": dict(self.counters),
         }
+
+
+CONFIRM_TTL = 120.0
+"""Seconds a sensitive command waits for its confirmation."""
+
+
+def _confirm_question(result: Mapping[str, Any], lang: str) -> str:
+    ids = ", ".join(i for a in result.get("actions", []) for i in a.get("entity_id", []))
+    if lang == "zh":
+        return f"这是敏感操作（{ids}），请确认后执行。"
+    return f"This is a sensitive action ({ids}); confirm to carry it out."
 
 
 def _safe_url(url: str) -> str:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from hub.token import token_matches
 
@@ -17,7 +18,7 @@ OPEN_PATHS = frozenset({"/health", "/", "/index.html", "/api/openapi.json"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def auth_middleware(token: str) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def auth_middleware(token: str) -> Middleware:
     """Refuse requests without the right bearer token with 401 (the token is never logged)."""
 
     @web.middleware

@@ -78,3 +78,30 @@ async def call_service(request: web.Request) -> web.Response:
     wanted = [ids] if isinstance(ids, str) else list(ids or [])
     states = [s.as_dict() for s in (hub.get_state(i) for i in wanted) if s is not None]
     return web.json_response(states)
+
+
+MAX_TEXT = 1000
+"""Longest accepted command text, in characters."""
+
+
+@routes.post("/api/command")
+async def command(request: web.Request) -> web.Response:
+    """`{"text", "lang"}` → the `hub ask` object plus `outcome`; `{"confirm": id}` confirms."""
+    hub = _hub(request)
+    body = await read_json(request)
+    if "confirm" in body:
+        result = hub.confirm(str(body["confirm"]))
+        return web.json_response(result, status=200 if result["outcome"] == "executed" else 404)
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return error(400, "`text` (a non-empty string) is required.")
+    if len(text) > MAX_TEXT:
+        return error(413, f"`text` is longer than {MAX_TEXT} characters.")
+    lang = body.get("lang") or None
+    if lang not in (None, "auto", "en", "zh"):
+        return error(400, "`lang` must be auto, en or zh.")
+    execute = body.get("execute", True)
+    if not isinstance(execute, bool):
+        return error(400, "`execute` must be true or false.")
+    result = await hub.handle_text(text, lang, source="api", execute=execute)
+    return web.json_response(result, dumps=lambda o: json.dumps(o, ensure_ascii=False))
