@@ -94,6 +94,9 @@ class StateTracker:
             self._last_known[entity_id] = new
             if not self._availability.is_available(entity_id):
                 continue
+            current = self._states.get(entity_id)
+            if current is not None and current.state == new.state and current.attributes == new.attributes:
+                continue  # a repeat (e.g. a retained replay): nothing to store or announce
             self._states[entity_id] = new
             changed.append(new)
         if topic in self._availability.topics():
