@@ -91,14 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional(sub: Any, common: Any) -> None:
-    """Subcommands owned by other modules (language model, `hub ask`)."""
-    for module in ("hub.nlu.commands", "hub.ask"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ImportError as err:  # a half-installed checkout still runs the rest
-            _LOGGER.debug("subcommands of %s unavailable: %s", module, err)
-            continue
-        mod.register(sub, common)
+    """Subcommands owned by other modules: the language model, and `hub ask`."""
+    from hub import ask
+    from hub.nlu import commands as nlu_commands
+
+    nlu_commands.register(sub)
+    ask.register(sub, common)
 
 
 def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
