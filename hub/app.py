@@ -271,6 +271,23 @@ class Hub:
     def get_state(self, entity_id: str) -> State | None:
         return self.tracker.get(entity_id) if entity_id in self.registry else None
 
+    async def read_states(self) -> dict[str, State]:
+        """Current states for readers (API, questions).
+
+        With a shared subscription each instance sees only part of the state traffic, so the
+        database, which every instance writes, is the one complete view.
+        """
+        if self.settings.shared_group:
+            await self.store.flush()
+            stored = await self.store.current_states()
+            return {eid: s for eid, s in stored.items() if eid in self.registry}
+        return {eid: s for eid, s in self.tracker.states().items() if eid in self.registry}
+
+    async def read_state(self, entity_id: str) -> State | None:
+        if self.settings.shared_group:
+            return (await self.read_states()).get(entity_id)
+        return self.get_state(entity_id)
+
     # -- commands --------------------------------------------------------------------------
     async def execute(self, actions: Sequence[Action]) -> list[Message]:
         """Encode `actions` with each entity's codec and publish them (QoS 1).
@@ -335,7 +352,7 @@ class Hub:
             return {"text": text, "lang": lang, "intent": None, "confidence": 0.0, "slots": {},
                     "actions": [], "query": None, "answer": None, "mqtt": [], "error": str(err),
                     "outcome": "not_ready"}
-        result = dict(understand(parse, self.registry.snapshot(), self.tracker.states()))
+        result = dict(understand(parse, self.registry.snapshot(), await self.read_states()))
         messages = [Message(m["topic"], m["payload"], m["qos"], m["retain"]) for m in result.get("mqtt", [])]
         if result.get("query") is not None:
             outcome = "answered"
