@@ -70,7 +70,7 @@ class Hub:
         self._persist_task: asyncio.Task[None] | None = None
         self._sweep_started = False
         self._retained_keys: set[str] = set()
-        self.counters: dict[str, int] = {"messages_in": 0, "discovery_errors": 0, "commands": 0}
+        self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -188,6 +188,7 @@ class Hub:
             else:
                 changed.extend(self.tracker.handle(topic, payload))
         if changed:
+            self.counters["states"] += len(changed)
             for state in changed:
                 self.store.put_state(state)
             self._notify(changed)

@@ -64,11 +64,35 @@ class WriterStats:
         return self.states_written + self.history_written
 
 
+_TRANSIENT_SQLSTATES = ("08", "53", "57P", "40")
+"""PostgreSQL SQLSTATE classes worth retrying: connection exception, insufficient resources (disk
+full, out of memory), operator intervention (admin/crash shutdown, cannot connect now), and
+transaction rollback (serialization failure, deadlock)."""
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None), getattr(getattr(exc, "orig", None), "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
 def _is_transient(exc: BaseException) -> bool:
-    """Locked or full database, lost connection: retrying the same batch can succeed."""
-    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+    """Locked or full database, lost connection, server restarting: retrying the batch can succeed.
+
+    Only an error that the same rows would always get (a constraint, a bad value) is not
+    transient; those rows are isolated and dropped one by one.
+    """
+    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError | ConnectionError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    code = _sqlstate(exc)
+    if code is not None:
+        return code.startswith(_TRANSIENT_SQLSTATES)
+    text = str(exc).lower()
+    return any(word in text for word in ("shutting down", "connection", "terminat", "closed", "timeout"))
 
 
 class StateWriter:
