@@ -29,6 +29,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check hub tests bench
 	$(VENV)/bin/mypy
+	if command -v shellcheck >/dev/null; then shellcheck addon/rootfs/run.sh; fi
 
 bench: install
 	$(PIP) install -q -e '.[bench]'

@@ -22,6 +22,7 @@ from hub.config import MqttUrl, Settings
 from hub.discovery import parse_bridge_devices, parse_discovery
 from hub.domain import Action, Entity, Message, State
 from hub.errors import CodecError, DiscoveryError, HubError
+from hub.mdns import MdnsService, find_broker
 from hub.mqtt import MqttClient, Received
 from hub.registry import Changes, Registry
 from hub.store import Store
@@ -55,6 +56,8 @@ class Hub:
         self.tracker = StateTracker()
         self.store = Store(settings.database_url)
         self.mqtt: MqttClient | None = None
+        self.mdns: MdnsService | None = None
+        """Seen-but-unmanaged LAN devices and the API announcement (set by the runtime)."""
         self.assistant = Assistant(settings)
         self._pending: dict[str, tuple[float, list[Message], dict[str, Any]]] = {}
         self.token = ""
@@ -136,6 +139,11 @@ class Hub:
         configured = self.settings.mqtt
         if configured is not None:
             return configured, 5
+        if self.settings.zeroconf and not self.settings.demo:
+            found = await find_broker(self.settings.zeroconf_timeout)
+            if found is not None:
+                _LOGGER.info("using the broker found by zeroconf: %s", found)
+                return found, 5
         broker, protocol = await start_embedded_broker()
         self._stack.push_async_callback(broker.close)
         return MqttUrl.parse(broker.url), protocol

@@ -107,6 +107,10 @@ class Settings:
     """Add simulated devices (HUB_DEMO; also `hub run --demo`)."""
     removal_grace: float = 5.0
     """Seconds after the HA birth message for bridges to re-announce before stale entities go."""
+    zeroconf: bool = True
+    """Find the broker via mDNS `_mqtt._tcp` when none is configured; announce the API (HUB_ZEROCONF)."""
+    zeroconf_timeout: float = 3.0
+    """Seconds to browse for a broker before starting an embedded one (HUB_ZEROCONF_TIMEOUT)."""
     command_allow: tuple[str, ...] = ()
     """Domains or entity ids the MQTT text-command topic may act on; empty allows everything."""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -184,6 +188,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "demo": ("demo", _bool),
     "removal_grace": ("removal_grace", float),
     "command_allow": ("command_allow", _list),
+    "zeroconf": ("zeroconf", _bool),
+    "zeroconf_timeout": ("zeroconf_timeout", float),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
                 "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max"}

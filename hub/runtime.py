@@ -10,6 +10,7 @@ from hub.api import ApiServer
 from hub.app import Hub
 from hub.config import MqttUrl, Settings
 from hub.demo import Simulator, load_home
+from hub.mdns import MdnsService
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         hub = await stack.enter_async_context(Hub(settings))
         host, port = settings.http_hostport
         await stack.enter_async_context(ApiServer(hub, host, port))
+        if settings.zeroconf:
+            hub.mdns = await stack.enter_async_context(MdnsService(host, port))
         if settings.demo:
             assert hub.mqtt is not None
             url: MqttUrl = hub.mqtt.url

@@ -20,7 +20,7 @@ TOKEN = "test-token-not-secret"
 def hub_settings(data_dir: Path, mqtt_url: str | None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": data_dir, "mqtt_url": mqtt_url, "http": f"127.0.0.1:{free_port()}",
-        "token": TOKEN, "removal_grace": 0.5, "train_on_start": False,
+        "token": TOKEN, "removal_grace": 0.5, "train_on_start": False, "zeroconf": False,
     }
     values.update(overrides)
     return load_settings(None, environ={}, **values)

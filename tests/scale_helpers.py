@@ -50,7 +50,7 @@ class HubProcess:
         self.env = {
             **os.environ, "HUB_DATA_DIR": str(data_dir), "HUB_MQTT_URL": mqtt_url, "HUB_DB_URL": db_url,
             "HUB_HTTP": f"127.0.0.1:{self.port}", "HUB_TOKEN": TOKEN, "HUB_TRAIN_ON_START": "false",
-            "HUB_REMOVAL_GRACE": "1", "HUB_LOG_LEVEL": "info", **env,
+            "HUB_REMOVAL_GRACE": "1", "HUB_ZEROCONF": "false", "HUB_LOG_LEVEL": "info", **env,
         }
         self.process: asyncio.subprocess.Process | None = None
         self.log = data_dir / "hub.log"
