@@ -130,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.func(args)) if hasattr(args, "func") else _dispatch(args)
+        handler = getattr(args, "func", None) or getattr(args, "handler", None)
+        return int(handler(args)) if handler is not None else _dispatch(args)
     except ConfigError as err:
         print(f"hub: configuration error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,366 @@
+"""Training and held-out data: the template language of intents/FORMAT.md, expansion, BIO tags.
+
+`parse_template` turns a template into a small tree; `sample` walks it with a seeded RNG and
+returns the sentence with character spans for its slots; `tag` splits the sentence into words
+(`hub.nlu.lang.split_words`) and labels each word B-slot / I-slot / O.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hub.nlu.lang import split_words
+from hub.resources import data_path
+
+Span = tuple[str, int, int]
+"""(slot name, start, end): a slot's character span in a sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRef:
+    slot: str
+    """The tag the value gets ("name" for `{name@lock}`)."""
+    key: str
+    """Which list to draw from ("name@lock"); empty for a literal."""
+    literal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    options: tuple[Seq, ...]
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple[Text | SlotRef | Choice, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled sentence."""
+
+    text: str
+    lang: str
+    intent: str
+    spans: tuple[Span, ...]
+    words: tuple[tuple[str, int, int], ...]
+    tags: tuple[str, ...]
+    """One BIO tag per word."""
+
+
+class TemplateSyntaxError(ValueError):
+    """A template does not follow intents/FORMAT.md."""
+
+
+def parse_template(template: str) -> Seq:
+    """Parse one template into a tree of `Seq`, `Choice`, `SlotRef` and `Text` nodes."""
+    seq, pos = _parse_seq(template, 0)
+    if pos != len(template):
+        raise TemplateSyntaxError(f"unexpected {template[pos]!r} at {pos} in {template!r}")
+    return seq
+
+
+def _parse_seq(s: str, pos: int) -> tuple[Seq, int]:
+    items: list[Text | SlotRef | Choice] = []
+    buf: list[str] = []
+    while pos < len(s) and s[pos] not in ")]|":
+        ch = s[pos]
+        if ch in "([{":
+            if buf:
+                items.append(Text("".join(buf)))
+                buf = []
+            if ch == "{":
+                end = s.find("}", pos)
+                if end < 0:
+                    raise TemplateSyntaxError(f"unclosed {{ at {pos} in {s!r}")
+                items.append(_slot_ref(s[pos + 1 : end]))
+                pos = end + 1
+            else:
+                choice, pos = _parse_choice(s, pos + 1, ")" if ch == "(" else "]")
+                items.append(choice)
+        else:
+            buf.append(ch)
+            pos += 1
+    if buf:
+        items.append(Text("".join(buf)))
+    return Seq(tuple(items)), pos
+
+
+def _parse_choice(s: str, pos: int, close: str) -> tuple[Choice, int]:
+    options: list[Seq] = []
+    while True:
+        seq, pos = _parse_seq(s, pos)
+        options.append(seq)
+        if pos >= len(s):
+            raise TemplateSyntaxError(f"missing {close!r} in {s!r}")
+        if s[pos] == "|":
+            pos += 1
+            continue
+        if s[pos] != close:
+            raise TemplateSyntaxError(f"expected {close!r} at {pos} in {s!r}")
+        return Choice(tuple(options), optional=close == "]"), pos + 1
+
+
+def _slot_ref(body: str) -> SlotRef:
+    name, sep, literal = body.partition(":")
+    if sep:
+        return SlotRef(name.strip(), "", literal.strip())
+    return SlotRef(name.strip().split("@", 1)[0], name.strip())
+
+
+def sample(node: Seq, lists: Mapping[str, Sequence[str]], rng: random.Random) -> list[tuple[str, str | None]]:
+    """Walk a template tree once: a list of (text, slot or None) pieces."""
+    pieces: list[tuple[str, str | None]] = []
+    for item in node.items:
+        if isinstance(item, Text):
+            pieces.append((item.text, None))
+        elif isinstance(item, SlotRef):
+            if item.literal is not None:
+                pieces.append((item.literal, item.slot))
+            else:
+                values = lists.get(item.key)
+                if not values:
+                    raise TemplateSyntaxError(f"no values for {{{item.key}}}")
+                pieces.append((rng.choice(values), item.slot))
+        elif not item.optional or rng.random() < 0.5:
+            pieces.extend(sample(rng.choice(item.options), lists, rng))
+    return pieces
+
+
+def join_pieces(pieces: Sequence[tuple[str, str | None]]) -> tuple[str, tuple[Span, ...]]:
+    """Concatenate pieces with single spaces where they had any; return text and slot spans."""
+    out = ""
+    spans: list[Span] = []
+    for text, slot in pieces:
+        text = re.sub(r"\s+", " ", text)
+        if slot is not None:
+            text = text.strip()
+            if not text:
+                continue
+            if out and not out.endswith(" ") and _needs_space(out[-1], text[0]):
+                out += " "
+        if not out or out.endswith(" "):
+            text = text.lstrip()
+        start = len(out)
+        out += text
+        if slot is not None:
+            spans.append((slot, start, len(out)))
+    return out.rstrip(), tuple(spans)
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """Latin words glued to a slot value need a space; Chinese characters never do."""
+    return left.isascii() and left.isalnum() and right.isascii() and right.isalnum()
+
+
+def tag(text: str, spans: Sequence[Span]) -> tuple[tuple[tuple[str, int, int], ...], tuple[str, ...]]:
+    """Split `text` into words and give each a BIO tag from the slot spans."""
+    words = tuple(split_words(text))
+    tags = ["O"] * len(words)
+    for slot, start, end in spans:
+        inside = [i for i, (_, ws, we) in enumerate(words) if ws >= start and we <= end]
+        for n, i in enumerate(inside):
+            tags[i] = ("B-" if n == 0 else "I-") + slot
+    return words, tuple(tags)
+
+
+def make_example(text: str, lang: str, intent: str, spans: Sequence[Span]) -> Example:
+    """Build an `Example`, computing words and tags."""
+    words, tags = tag(text, spans)
+    return Example(text, lang, intent, tuple(spans), words, tags)
+
+
+# --- reading intents/ -------------------------------------------------------------------------
+
+
+def intents_root(root: Path | None = None) -> Path:
+    """The intents/ folder: `root` if given, else the shipped one."""
+    return root if root is not None else data_path("intents")
+
+
+def load_inventory(root: Path | None = None) -> tuple[list[str], list[str]]:
+    """Intent names and slot names from intents.yaml, in file order (shipped one as fallback)."""
+    path = intents_root(root) / "intents.yaml"
+    if not path.exists():
+        path = data_path("intents") / "intents.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(doc["intents"]), list(doc["slots"])
+
+
+def load_slot_lists(folder: Path) -> dict[str, list[str]]:
+    """Slot value lists of a `slots/` folder; `{slot}` also covers its variants if it has no list."""
+    lists: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+        lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+        lists[path.stem] = [line for line in lines if line]
+    for key in list(lists):
+        base = key.split("@", 1)[0]
+        if base != key and base not in lists:
+            lists[base] = [v for k, vs in lists.items() if k.split("@", 1)[0] == base for v in vs]
+    return lists
+
+
+def _load_templates(folder: Path) -> dict[str, list[Seq]]:
+    templates: dict[str, list[Seq]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem in ("wrappers", "sentences"):
+            continue
+        doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        intent = str(doc.get("intent", path.stem))
+        templates.setdefault(intent, []).extend(parse_template(str(t)) for t in doc["templates"])
+    return templates
+
+
+def load_template_strings(folder: Path) -> dict[str, list[str]]:
+    """The raw template strings of each intent file in `folder` (for the overlap rule)."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem not in ("wrappers", "sentences"):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            out.setdefault(str(doc.get("intent", path.stem)), []).extend(map(str, doc["templates"]))
+    return out
+
+
+def _expand(
+    templates: Mapping[str, Sequence[Seq]],
+    lists: Mapping[str, Sequence[str]],
+    lang: str,
+    n_per_intent: int,
+    seed: int,
+    wrappers: Mapping[str, Sequence[str]] | None = None,
+) -> list[Example]:
+    rng = random.Random(f"{seed}-{lang}")
+    prefixes = [parse_template(w) for w in (wrappers or {}).get("prefixes", [])]
+    suffixes = [parse_template(w) for w in (wrappers or {}).get("suffixes", [])]
+    sep = "" if lang == "zh" else " "
+    examples: list[Example] = []
+    for intent in sorted(templates):
+        seen: set[str] = set()
+        for attempt in range(n_per_intent * 3):
+            if len(seen) >= n_per_intent:
+                break
+            pieces = sample(rng.choice(templates[intent]), lists, rng)
+            if prefixes and rng.random() < 0.25:
+                pieces = [*sample(rng.choice(prefixes), lists, rng), (sep, None), *pieces]
+            if suffixes and rng.random() < 0.2:
+                pieces = [*pieces, (sep, None), *sample(rng.choice(suffixes), lists, rng)]
+            text, spans = join_pieces(pieces)
+            if text in seen and attempt < n_per_intent * 2:
+                continue
+            seen.add(text)
+            examples.append(make_example(text, lang, intent, spans))
+    return examples
+
+
+def build_dataset(
+    lang: str,
+    n_per_intent: int,
+    seed: int,
+    extra_slot_values: Mapping[str, Sequence[str]] | None = None,
+    root: Path | None = None,
+) -> list[Example]:
+    """Expand the training templates of `lang`: about `n_per_intent` examples for each intent.
+
+    Args:
+        lang: "en" or "zh".
+        n_per_intent: Examples per intent (balanced; duplicates are avoided where possible).
+        seed: RNG seed; the same seed gives the same dataset.
+        extra_slot_values: Per-home adaptation: the home's own values (device names under
+            "name", areas under "area"), mixed into the generic lists of those slots and
+            their variants (drawn about a third of the time).
+        root: The intents/ folder (tests pass fixtures); default the shipped one.
+    """
+    folder = intents_root(root) / lang
+    lists: dict[str, list[str]] = load_slot_lists(folder / "slots")
+    for slot, extra in (extra_slot_values or {}).items():
+        extra = [v for v in extra if v.strip()]
+        for key in [k for k in lists if k.split("@", 1)[0] == slot] or [slot]:
+            base = lists.get(key, [])
+            # Repeat the home's values so they make up about a third of the draws.
+            repeat = max(1, len(base) // (2 * max(1, len(extra))))
+            lists[key] = base + extra * repeat
+    wrappers_path = folder / "wrappers.yaml"
+    wrappers = yaml.safe_load(wrappers_path.read_text("utf-8")) if wrappers_path.exists() else {}
+    return _expand(_load_templates(folder), lists, lang, n_per_intent, seed, wrappers)
+
+
+def heldout_dir(lang: str, root: Path | None = None) -> Path:
+    """intents/heldout/<lang>/."""
+    return intents_root(root) / "heldout" / lang
+
+
+def load_heldout_templates(
+    lang: str, n_per_intent: int = 30, seed: int = 1, root: Path | None = None
+) -> list[Example]:
+    """Expand the held-out templates with the held-out slot lists (training lists fill gaps)."""
+    folder = heldout_dir(lang, root)
+    if not (folder / "templates").is_dir():
+        return []
+    lists = load_slot_lists(intents_root(root) / lang / "slots")
+    lists.update(load_slot_lists(folder / "slots"))
+    return _expand(_load_templates(folder / "templates"), lists, lang, n_per_intent, seed)
+
+
+def load_heldout_sentences(lang: str, root: Path | None = None) -> list[Example]:
+    """The hand-written held-out sentences, their slot strings aligned to character spans."""
+    path = heldout_dir(lang, root) / "sentences.yaml"
+    if not path.exists():
+        return []
+    examples = []
+    for item in yaml.safe_load(path.read_text("utf-8")) or []:
+        text = str(item["text"])
+        spans = align_slots(text, item.get("slots") or {})
+        examples.append(make_example(text, lang, str(item["intent"]), spans))
+    return examples
+
+
+def align_slots(text: str, slots: Mapping[str, str | Sequence[str]]) -> tuple[Span, ...]:
+    """Find each slot's surface string in `text` (left to right, no overlaps, words preferred).
+
+    Raises:
+        ValueError: A surface string does not occur in the text.
+    """
+    taken: list[tuple[int, int]] = []
+    spans: list[Span] = []
+    wanted = [(s, v) for s, vs in slots.items() for v in ([vs] if isinstance(vs, str) else vs)]
+    for slot, surface in sorted(wanted, key=lambda sv: -len(str(sv[1]))):
+        surface = str(surface)
+        starts = [m.start() for m in re.finditer(re.escape(surface), text)]
+        free = [s for s in starts if all(s >= e or s + len(surface) <= b for b, e in taken)]
+        if not free:
+            raise ValueError(f"slot {slot}={surface!r} not found in {text!r}")
+        word_starts = {ws for _, ws, _ in split_words(text)}
+        start = next((s for s in free if s in word_starts), free[0])
+        taken.append((start, start + len(surface)))
+        spans.append((slot, start, start + len(surface)))
+    return tuple(sorted(spans, key=lambda s: s[1]))
+
+
+def bio_entities(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Entities of a BIO sequence as (slot, first word, last word), seqeval's lenient rule.
+
+    An `I-x` that does not continue an `x` entity starts a new one.
+    """
+    entities: list[tuple[str, int, int]] = []
+    current: tuple[str, int] | None = None
+    for i, tag in enumerate([*tags, "O"]):
+        kind, _, slot = tag.partition("-")
+        if current and (kind != "I" or slot != current[0]):
+            entities.append((current[0], current[1], i - 1))
+            current = None
+        if kind == "B" or (kind == "I" and current is None):
+            current = (slot, i)
+    return entities
