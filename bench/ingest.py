@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -85,10 +86,8 @@ async def run_phase(hub: Hub, port: int, entities: int, count: int, rate: float)
     def on_commit(states: list[State]) -> None:
         now = time.time()
         for s in states:
-            try:
+            with contextlib.suppress(ValueError):
                 committed.setdefault(int(float(s.state)), now)
-            except ValueError:
-                pass
 
     hub.store.on_commit = on_commit
     sub = subprocess.Popen(
