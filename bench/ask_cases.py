@@ -1,0 +1,85 @@
+"""End-to-end accuracy of `hub ask --home` on the project's held-out cases, and its throughput.
+
+For each `tests/cases/cases_<lang>.yaml` it pipes every case's text into
+`hub ask --home tests/cases/home_<lang>.json` (the default model from the data dir), judges each
+answer with the contract's scorer (`../shared/contract/score.py`, the rules outside checks use)
+and prints per-language accuracy, how many out-of-scope cases produced actions, and lines/s.
+
+    .venv/bin/python bench/ask_cases.py [--data-dir DIR] [--show] [--scorer PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+
+
+def load_scorer(path: Path) -> ModuleType:
+    """Import the contract's score.py as a module (its `judge` is the rule book)."""
+    spec = importlib.util.spec_from_file_location("contract_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load the scorer from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_ask(home: Path, texts: list[str], data_dir: Path | None) -> tuple[list[dict[str, Any]], float, int]:
+    """Answers of `hub ask --home` for `texts`, the wall time and the exit status."""
+    cmd = [sys.executable, "-m", "hub.cli", "ask", "--home", str(home)]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, input="".join(t + "\n" for t in texts), capture_output=True, text=True,
+                          cwd=ROOT, timeout=1800)  # fmt: skip
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        print(proc.stderr[-2000:], file=sys.stderr)
+    outs = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return outs, wall, proc.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score every case file; exit 1 when an out-of-scope case produced actions."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, help="data dir holding models/default (default: hub's)")
+    ap.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "contract" / "score.py")
+    ap.add_argument("--show", action="store_true", help="print every miss")
+    args = ap.parse_args(argv)
+    scorer = load_scorer(args.scorer)
+    leaks = 0
+    for cases_path in sorted(CASES.glob("cases_*.yaml")):
+        lang = cases_path.stem.split("_", 1)[1]
+        cases = yaml.safe_load(cases_path.read_text("utf-8"))
+        outs, wall, status = run_ask(CASES / f"home_{lang}.json", [c["text"] for c in cases], args.data_dir)
+        by_text = {o.get("text"): o for o in outs}
+        good = 0
+        for case in cases:
+            out = by_text.get(case["text"])
+            ok, why = scorer.judge(case, out)
+            good += ok
+            if "expect" in case and not case["expect"] and out and out.get("actions"):
+                leaks += 1
+            if args.show and not ok:
+                got = out and {k: out.get(k) for k in ("intent", "slots", "error")}
+                print(f"MISS [{lang}] {case['text']!r}: {why} | {json.dumps(got, ensure_ascii=False)}")
+        print(f"{lang}: {good}/{len(cases)} right ({good / len(cases):.1%}); {len(outs)} answers, "
+              f"exit {status}, {wall:.1f}s wall, {len(cases) / wall:.1f} lines/s (model load included)")  # fmt: skip
+    print(f"out-of-scope cases that produced actions: {leaks}")
+    return 1 if leaks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""`hub ask`: a sentence → what the hub understands and would do (the contract in ARCHITECTURE.md).
+
+`understand` is the one pipeline every interface shares (CLI dry run, `POST /api/command`, the
+MQTT text topic, Hermes): parse + snapshot + states → the contract object. The CLI part reads a
+home file (discovery topic → payload) for a dry run, or asks a running hub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from hub.codecs import encode
+from hub.domain import Entity, Parse, State
+from hub.errors import CodecError, DiscoveryError, HubError
+from hub.registry import Registry, Snapshot
+from hub.resolver import resolve
+
+_LOGGER = logging.getLogger(__name__)
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def slots_dict(parse: Parse) -> dict[str, Any]:
+    """Slot name → surface string; a list when the slot occurs more than once."""
+    out: dict[str, Any] = {}
+    for slot in parse.slots:
+        if slot.name in out:
+            prev = out[slot.name]
+            out[slot.name] = [*prev, slot.text] if isinstance(prev, list) else [prev, slot.text]
+        else:
+            out[slot.name] = slot.text
+    return out
+
+
+def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> dict[str, Any]:
+    """The contract object for one parse: intent, slots, actions, query, answer, mqtt, error.
+
+    Args:
+        parse: What the NLU understood.
+        snapshot: The home's entities.
+        states: Current states (None in a dry run).
+
+    Returns:
+        The `hub ask` JSON object (`mqtt` lists the messages the actions would publish).
+    """
+    states = states or {}
+    result = resolve(parse, snapshot, states)
+    mqtt: list[dict[str, Any]] = []
+    for action in result.actions:
+        for entity_id in action.entity_ids:
+            entity = snapshot.get(entity_id)
+            if entity is None:
+                continue
+            try:
+                messages = encode(entity, action.service, action.data, current_state=states.get(entity_id))
+            except CodecError as err:  # the resolver checked; a failure here is a bug worth a log line
+                _LOGGER.warning("%s: %s", entity_id, err)
+                continue
+            mqtt += [m.as_dict() for m in messages]
+    return {
+        "text": parse.text,
+        "lang": parse.lang,
+        "intent": parse.intent,
+        "confidence": parse.confidence,
+        "slots": slots_dict(parse),
+        "actions": [a.as_dict() for a in result.actions],
+        "query": list(result.query) if result.query is not None else None,
+        "answer": result.answer,
+        "mqtt": mqtt,
+        "error": result.error,
+    }
+
+
+def load_home(path: Path, warn: Callable[[str], None] | None = None) -> Snapshot:
+    """A snapshot from a home file: a JSON object mapping discovery topic → payload.
+
+    Bad entries are skipped with a warning.
+
+    Raises:
+        ValueError: The file cannot be read or is not a JSON object.
+    """
+    warn = warn or (lambda msg: print(f"warning: {msg}", file=sys.stderr))
+    try:
+        home = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise ValueError(f"cannot read home file {path}: {err}") from None
+    if not isinstance(home, dict):
+        raise ValueError(f"home file {path} must be a JSON object mapping discovery topic → payload")
+    return registry_from(home.items(), warn).snapshot()
+
+
+def registry_from(items: Iterable[tuple[str, Any]], warn: Callable[[str], None]) -> Registry:
+    """A registry filled from (discovery topic, payload) pairs; bad pairs are reported to `warn`."""
+    from hub.discovery import parse_discovery
+
+    registry = Registry()
+    for topic, payload in items:
+        text = payload if isinstance(payload, str) else json.dumps(payload)
+        try:
+            updates = parse_discovery(str(topic), text)
+        except (DiscoveryError, ValueError, TypeError) as err:
+            warn(f"skipped {topic}: {err}")
+            continue
+        registry.apply([u for u in updates if isinstance(u, Entity)])
+    return registry
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def register(subparsers: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add `hub ask` to the CLI.
+
+    Args:
+        subparsers: What `ArgumentParser.add_subparsers()` returned.
+        common: Adds --config and --data-dir.
+    """
+    p = subparsers.add_parser(
+        "ask", help="what the hub understands and would do for a sentence",
+        description="Parse and resolve commands. With --home FILE: a dry run against that home "
+        "(discovery topic → payload JSON); nothing is published. Without TEXT: one command a line "
+        "on standard input. Prints one JSON object a line.",
+        epilog='examples:\n  hub ask "turn on the kitchen lights" --home home.json\n'
+        "  hub ask --home home.json < commands.txt\n"
+        '  hub ask "把卧室空调调到二十六度" --url http://127.0.0.1:8123\n',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    common(p)
+    p.add_argument("text", nargs="?", help="the command (default: read standard input, one a line)")
+    p.add_argument("--home", type=Path, help="dry run against this home file")
+    p.add_argument("--lang", default="auto", choices=["auto", "en", "zh"])
+    p.add_argument("--url", help="URL of a running hub (default from HUB_HTTP / hub.yaml)")
+    p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry)")
+    p.set_defaults(func=cmd_ask, handler=cmd_ask)
+
+
+def _lines(args: argparse.Namespace) -> list[str]:
+    if args.text is not None:
+        return [args.text]
+    return [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+
+
+def _emit(obj: Mapping[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """`hub ask`."""
+    from hub.config import load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None), data_dir=getattr(args, "data_dir", None))
+    except HubError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.home is None:
+        return _ask_remote(args, settings)
+    try:
+        snapshot = load_home(args.home)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    lines = _lines(args)
+    parser = _load_parser(settings.model_dir)
+    started = time.perf_counter()
+    parses = parser.parse_many(lines, args.lang) if lines else []
+    for parse, line in zip(parses, lines, strict=True):
+        obj = understand(parse, snapshot)
+        obj["text"] = line
+        _emit(obj)
+    _LOGGER.debug("%d lines in %.2fs", len(lines), time.perf_counter() - started)
+    return EXIT_OK
+
+
+def _load_parser(path: Path) -> Any:
+    """The model at `path`; trains the default recipe there first when there is none."""
+    from hub.errors import ModelNotFoundError
+    from hub.nlu.infer import Parser
+
+    try:
+        return Parser.load(path)
+    except ModelNotFoundError:
+        from hub.nlu.train import load_recipe, train
+
+        print(f"no language model in {path}: training the default recipe (a few minutes)…", file=sys.stderr)
+        train(load_recipe("default"), path, progress=sys.stderr.isatty(), evaluate=False,
+              log=lambda line: print(line, file=sys.stderr))  # fmt: skip
+        return Parser.load(path)
+
+
+def _ask_remote(args: argparse.Namespace, settings: Any) -> int:
+    from hub.client import HubClient
+
+    client = HubClient.from_settings(settings, args.url)
+    status = EXIT_OK
+    for line in _lines(args):
+        try:
+            _emit(client.post("/api/command", {"text": line, "lang": args.lang}))
+        except HubError as err:
+            print(f"error: {err}", file=sys.stderr)
+            status = EXIT_FAIL
+            break
+    return status

@@ -1,0 +1,150 @@
+"""Resolution: a `Parse` plus a registry snapshot (plus current states) → actions, a query or an error.
+
+Pure: no I/O. `resolve` implements ARCHITECTURE.md "Resolution": names before classes, area +
+class, "everything" meaning lights/switches/fans, singular requests that match several devices
+refused with the candidates, unsupported actions refused with what the target can do, questions
+answered from states, and sensitive actions marked for confirmation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hub import answers
+from hub.codecs import encode, services
+from hub.devices import needs_confirm
+from hub.domain import Action, Entity, Parse, State
+from hub.errors import CodecError
+from hub.registry import Snapshot
+from hub.resolver.lexicon import home_of
+from hub.resolver.match import Request, Selection, select
+from hub.resolver.plan import INTENT_COMPONENTS, plan
+
+__all__ = ["INTENT_COMPONENTS", "Resolution", "looks_like_question", "resolve"]
+
+_EN_QUESTION = re.compile(
+    r"^\s*(is|are|was|were|did|does|has|have|what|what's|whats|how|which|who|where)\b", re.I
+)
+_ZH_QUESTION = re.compile(
+    r"(吗|么|没|没有|了没|呢|是否|是不是|有没有|多少|几度)[？?。!！\s]*$|多少|几度|是否|是不是|有没有"
+)
+_ZH_REQUEST = re.compile(r"(好吗|可以吗|行吗|好不好|可不可以|能不能|能否)[？?。!！\s]*$")
+
+
+def looks_like_question(text: str, lang: str) -> bool:
+    """Whether a sentence asks about state rather than commanding ("is the door locked?", "锁了吗")."""
+    if lang == "zh":
+        return bool(_ZH_QUESTION.search(text)) and not _ZH_REQUEST.search(text)
+    return bool(_EN_QUESTION.match(text))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a parse means in this home."""
+
+    actions: tuple[Action, ...] = ()
+    """Service calls to make (empty for questions and refusals)."""
+    query: tuple[str, ...] | None = None
+    """Entity ids a question read; None when it was not a question."""
+    answer: str | None = None
+    """A sentence in the parse's language: what was done, or the answer to the question."""
+    error: str | None = None
+    """Why nothing was done (names what was not found and the closest names)."""
+
+
+def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> Resolution:
+    """Resolve one parse against a home.
+
+    Args:
+        parse: What the NLU understood.
+        snapshot: The registry's entities.
+        states: Current states by entity id (relative changes, toggles and questions read them).
+
+    Returns:
+        The resolution; `error` is set exactly when nothing is done and it is not a question.
+    """
+    lang = parse.lang
+    states = states or {}
+    if parse.intent not in ("none", "get_state") and looks_like_question(parse.text, lang):
+        # A question never moves a device, whatever the model read into it.
+        parse = replace(parse, intent="get_state")
+    comps = INTENT_COMPONENTS.get(parse.intent)
+    if comps is None:
+        return Resolution(error=answers.not_command(lang))
+    selection = select(Request(parse, comps), home_of(snapshot))
+    if selection.error is not None:
+        return Resolution(error=selection.error)
+    if parse.intent == "get_state":
+        return _question(parse, selection, states)
+    return _act(parse, selection, states)
+
+
+def _act(parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:
+    lang = parse.lang
+    grouped: dict[tuple[str, str, bool], list[str]] = {}
+    data_of: dict[tuple[str, str, bool], dict[str, Any]] = {}
+    refusals: list[str] = []
+    entities = {e.entity_id: e for e in selection.entities}
+    for entity in selection.entities:
+        state = states.get(entity.entity_id)
+        call = plan(parse, entity, state)
+        if call.problem == "value":
+            slot = {"set_brightness": "brightness", "set_position": "position", "set_fan_speed": "speed",
+                    "set_color": "colour", "set_color_temp": "colour temperature",
+                    "set_hvac_mode": "mode"}.get(parse.intent, "temperature")  # fmt: skip
+            return Resolution(error=answers.missing_value(slot, lang))
+        if call.service is None:
+            refusals.append(answers.need_state(entity.name, lang))
+            continue
+        can = services(entity)
+        if call.service not in can:
+            refusals.append(answers.unsupported(entity.name, call.service, can, lang))
+            continue
+        try:
+            encode(entity, call.service, call.data, current_state=state)
+        except CodecError as err:
+            refusals.append(answers.invalid(str(err), lang))
+            continue
+        confirm = needs_confirm(call.service, entity.device_class)
+        k = (call.service, json.dumps(call.data, sort_keys=True), confirm)
+        grouped.setdefault(k, []).append(entity.entity_id)
+        data_of[k] = dict(call.data)
+    if refusals and (not selection.group or not grouped):
+        return Resolution(error=" ".join(dict.fromkeys(refusals)))
+    actions = tuple(Action(s, tuple(ids), data_of[(s, d, c)], c) for (s, d, c), ids in grouped.items())
+    return Resolution(actions=actions, answer=answers.done(actions, entities, lang))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _question(parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:
+    lang = parse.lang
+    ids = tuple(e.entity_id for e in selection.entities)
+    temps = [_temperature(e, states.get(e.entity_id)) for e in selection.entities]
+    known = [t for t in temps if t is not None]
+    is_temp = all(
+        e.component == "climate" or (e.component == "sensor" and e.device_class == "temperature")
+        for e in selection.entities
+    )
+    if is_temp and known:
+        value = round(sum(known) / len(known), 1)
+        return Resolution(query=ids, answer=answers.temperature(selection.area, value, lang))
+    sentences = [answers.describe_state(e, states.get(e.entity_id), lang) for e in selection.entities]
+    return Resolution(query=ids, answer=("" if lang == "zh" else " ").join(sentences))
+
+
+def _temperature(entity: Entity, state: State | None) -> float | None:
+    if state is None:
+        return None
+    if entity.component == "climate":
+        return _number(state.attributes.get("current_temperature"))
+    return _number(state.state) if entity.device_class == "temperature" else None
