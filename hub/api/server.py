@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from hub.api import commands, entities, history, metrics, openapi, services, states, websocket
+from hub.api import web as page
 from hub.api.auth import auth_middleware
-from hub.api.rest import HUB_KEY, routes
+from hub.api.common import HUB_KEY, error
 from hub.app import Hub
 
 _LOGGER = logging.getLogger(__name__)
@@ -15,12 +19,44 @@ _LOGGER = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 """Request bodies over this are refused with 413 (commands and service calls are tiny)."""
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-def build_app(hub: Hub) -> web.Application:
-    """The API application for `hub`."""
-    app = web.Application(middlewares=[auth_middleware(hub.token)], client_max_size=MAX_BODY)
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer every error as JSON `{"message": ...}`, aiohttp's own (404, 405, 413) included."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
+        response = error(exc.status, message or exc.reason)
+        for name in ("Allow",):
+            if name in exc.headers:
+                response.headers[name] = exc.headers[name]
+        return response
+    except Exception:
+        _LOGGER.exception("%s %s failed", request.method, request.path)
+        return web.Response(text=json.dumps({"message": "Internal error; see the hub's log."}),
+                            status=500, content_type="application/json")
+
+
+def build_app(hub: Hub, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) -> web.Application:
+    """The API application for `hub`.
+
+    Args:
+        hub: The hub to serve.
+        ws_queue_size: Messages a WebSocket client may have waiting before it is dropped.
+    """
+    middlewares = [json_errors, auth_middleware(hub.token), openapi.unknown_query]
+    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
     app[HUB_KEY] = hub
-    app.add_routes(routes)
+    app[websocket.QUEUE_SIZE] = ws_queue_size
+    app[metrics.PARSE_HISTOGRAM] = metrics.ParseHistogram()
+    # /api/history/period before /api/history/{entity_id}: the router tries routes in order.
+    for module in (states, services, commands, entities, history, websocket, metrics, openapi, page):
+        app.add_routes(module.routes)
     return app
 
 
@@ -34,6 +70,7 @@ class ApiServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        """Bind and start serving."""
         self._runner = web.AppRunner(build_app(self.hub), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -41,6 +78,7 @@ class ApiServer:
         _LOGGER.info("HTTP API on http://%s:%d", self.host, self.port)
 
     async def stop(self) -> None:
+        """Close open connections and stop serving."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -1,0 +1,95 @@
+"""Text commands (`POST /api/command`) and the command log (`GET /api/commands`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from hub.api.common import bad_request, error, hub_of, json_response, read_json
+from hub.app import Hub
+
+routes = web.RouteTableDef()
+
+MAX_TEXT = 1000
+"""Longest accepted command text, in characters (longer: 413)."""
+LANGS = (None, "auto", "en", "zh")
+
+
+class CommandError(Exception):
+    """A command request that is unusable; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def run_command(hub: Hub, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Carry out `{"text", "lang", "execute"}` or `{"confirm": id}` (shared with the WebSocket).
+
+    Args:
+        hub: The hub.
+        body: The request object.
+
+    Returns:
+        The HTTP status and the `hub ask` object plus `outcome`.
+
+    Raises:
+        CommandError: 400 for missing or malformed fields, 413 for a text over `MAX_TEXT`.
+    """
+    if "confirm" in body:
+        confirm_id = body["confirm"]
+        if not isinstance(confirm_id, (str, int)) or isinstance(confirm_id, bool):
+            raise CommandError(400, "`confirm` must be the confirm_id string of a pending command.")
+        result = hub.confirm(str(confirm_id))
+        return (200 if result["outcome"] == "executed" else 404), result
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise CommandError(400, "`text` (a non-empty string) is required.")
+    if len(text) > MAX_TEXT:
+        raise CommandError(413, f"`text` is longer than {MAX_TEXT} characters.")
+    lang = body.get("lang") or None
+    if lang not in LANGS:
+        raise CommandError(400, "`lang` must be auto, en or zh.")
+    execute = body.get("execute", True)
+    if not isinstance(execute, bool):
+        raise CommandError(400, "`execute` must be true or false.")
+    return 200, await hub.handle_text(text, lang, source="api", execute=execute)
+
+
+@routes.post("/api/command")
+async def command(request: web.Request) -> web.Response:
+    """`{"text", "lang"}` → the `hub ask` object plus `outcome`; `{"confirm": id}` confirms."""
+    body = await read_json(request)
+    try:
+        status, result = await run_command(hub_of(request), body)
+    except CommandError as err:
+        return error(err.status, str(err))
+    return json_response(result, status=status)
+
+
+@routes.get("/api/commands")
+async def recent_commands(request: web.Request) -> web.Response:
+    """The command log, newest first (`?limit=`, 1 to 500, default 50)."""
+    raw = request.query.get("limit", "50")
+    if not raw.isdigit() or not 1 <= int(raw) <= 500:
+        raise bad_request("`limit` must be a whole number from 1 to 500.")
+    rows = await hub_of(request).store.recent_commands(int(raw))
+    return json_response([_row(r) for r in rows])
+
+
+def _row(row: Mapping[str, Any]) -> dict[str, Any]:
+    ts = row.get("ts")
+    return {
+        "id": row.get("id"),
+        "ts": ts.isoformat() if ts is not None else None,
+        "source": row.get("source"),
+        "text": row.get("text"),
+        "lang": row.get("lang"),
+        "parse": row.get("parse") or {},
+        "actions": row.get("actions") or [],
+        "outcome": row.get("outcome"),
+        "error": row.get("error"),
+    }
+

@@ -1,0 +1,36 @@
+"""`/health`, `/api/` and Home Assistant's state routes."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hub.api.common import error, hub_of, json_response
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/health")
+async def health(request: web.Request) -> web.Response:
+    """The hub's health (open: no token needed)."""
+    return json_response(hub_of(request).health())
+
+
+@routes.get("/api/")
+async def api_root(request: web.Request) -> web.Response:
+    """HA's liveness answer for authenticated clients."""
+    return json_response({"message": "API running."})
+
+
+@routes.get("/api/states")
+async def get_states(request: web.Request) -> web.Response:
+    """Every provided entity's current state."""
+    return json_response([s.as_dict() for s in hub_of(request).states()])
+
+
+@routes.get("/api/states/{entity_id}")
+async def get_state(request: web.Request) -> web.Response:
+    """One entity's state; 404 when the entity is not provided."""
+    state = hub_of(request).get_state(request.match_info["entity_id"])
+    if state is None:
+        return error(404, "Entity not found.")
+    return json_response(state.as_dict())

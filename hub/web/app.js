@@ -1,0 +1,265 @@
+// The hub's web page: entities by area with live state, and a command box.
+// Plain JavaScript, no build step, no outside requests. Data is shown with textContent only.
+"use strict";
+
+const TEXT = {
+  en: {
+    title: "Home", offline: "offline", live: "live", change_token: "Token", save: "Save",
+    token_prompt: "API token (from data/token):", send: "Send", understood: "Understood",
+    slots: "Slots", done: "Done", outcome: "Outcome", confirm: "Confirm",
+    placeholder: "turn on the kitchen lights · 打开客厅的灯", other: "Other", loading: "Loading…",
+    nothing: "nothing", unauthorized: "The token was refused; enter it again.",
+    outcomes: { executed: "done", needs_confirmation: "needs confirmation", answered: "answered",
+                rejected: "not done", not_ready: "model not ready", dry_run: "dry run" },
+    on: "Turn on", off: "Turn off", lock: "Lock", unlock: "Unlock", open: "Open", close: "Close",
+    count: (n) => `${n} entities`,
+  },
+  zh: {
+    title: "我的家", offline: "离线", live: "在线", change_token: "令牌", save: "保存",
+    token_prompt: "API 令牌（见 data/token）：", send: "发送", understood: "理解为",
+    slots: "槽位", done: "执行", outcome: "结果", confirm: "确认",
+    placeholder: "打开客厅的灯 · turn on the kitchen lights", other: "其他", loading: "加载中…",
+    nothing: "无", unauthorized: "令牌无效，请重新输入。",
+    outcomes: { executed: "已执行", needs_confirmation: "需要确认", answered: "已回答",
+                rejected: "未执行", not_ready: "模型未就绪", dry_run: "试运行" },
+    on: "打开", off: "关闭", lock: "上锁", unlock: "开锁", open: "打开", close: "关闭",
+    count: (n) => `${n} 个实体`,
+  },
+};
+
+// Services behind each entity's button: [service when not active, service when active] (ACTIVE below).
+const TOGGLES = {
+  light: ["turn_on", "turn_off"], switch: ["turn_on", "turn_off"], fan: ["turn_on", "turn_off"],
+  lock: ["unlock", "lock"], cover: ["open_cover", "close_cover"],
+};
+const ACTIVE = new Set(["on", "unlocked", "open", "opening", "cleaning", "heat", "cool", "auto"]);
+
+const $ = (id) => document.getElementById(id);
+let lang = localStorage.getItem("hub.lang")
+  || ((navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en");
+let token = localStorage.getItem("hub.token") || "";
+let entities = [];
+const states = new Map();
+let socket = null;
+let lastResult = null;
+
+function t(key) { return TEXT[lang][key] ?? TEXT.en[key] ?? key; }
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
+  }
+  $("lang-toggle").textContent = lang === "zh" ? "English" : "中文";
+  setLive(socket !== null && socket.readyState === WebSocket.OPEN);
+  if (entities.length) $("status").textContent = TEXT[lang].count(entities.length);
+  render();
+  if (lastResult) showResult(lastResult);
+}
+
+function setLive(on) {
+  $("live").classList.toggle("on", on);
+  $("live").title = t(on ? "live" : "offline");
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 401) { askToken(t("unauthorized")); throw new Error("401"); }
+  const data = await response.json().catch(() => ({}));
+  return { status: response.status, data };
+}
+
+function askToken(message) {
+  $("token-form").hidden = false;
+  $("status").textContent = message || "";
+  $("token-input").focus();
+}
+
+// -- entities --------------------------------------------------------------------------------
+async function load() {
+  if (!token) { askToken(); return; }
+  $("status").textContent = t("loading");
+  const [list, current] = await Promise.all([api("GET", "/api/entities"), api("GET", "/api/states")]);
+  entities = list.data;
+  for (const state of current.data) states.set(state.entity_id, state);
+  $("status").textContent = TEXT[lang].count(entities.length);
+  render();
+  connect();
+}
+
+function render() {
+  const root = $("areas");
+  root.replaceChildren();
+  const groups = new Map();
+  for (const entity of entities) {
+    const area = entity.area || "";
+    if (!groups.has(area)) groups.set(area, []);
+    groups.get(area).push(entity);
+  }
+  const names = [...groups.keys()].sort((a, b) => (a === "") - (b === "") || a.localeCompare(b));
+  for (const area of names) {
+    const section = el("section", { class: "area", "data-area": area });
+    section.append(el("h2", {}, area || t("other")));
+    const grid = el("div", { class: "grid" });
+    for (const entity of groups.get(area)) grid.append(card(entity));
+    section.append(grid);
+    root.append(section);
+  }
+}
+
+function card(entity) {
+  const node = el("div", { class: "entity", "data-entity": entity.entity_id });
+  node.append(el("span", { class: "name" }, entity.name), el("span", { class: "id" }, entity.entity_id));
+  const bottom = el("div", { class: "bottom" });
+  bottom.append(el("span", { class: "state" }));
+  const pair = TOGGLES[entity.component];
+  if (pair && pair.every((s) => entity.services.includes(`${entity.component}.${s}`))) {
+    const button = el("button", { type: "button", class: "toggle" });
+    button.addEventListener("click", () => toggle(entity, pair));
+    bottom.append(button);
+  }
+  node.append(bottom);
+  updateCard(node, entity);
+  return node;
+}
+
+function describe(state) {
+  if (!state) return "–";
+  const unit = state.attributes && state.attributes.unit_of_measurement;
+  return unit ? `${state.state} ${unit}` : state.state;
+}
+
+function updateCard(node, entity) {
+  const state = states.get(entity.entity_id);
+  const label = node.querySelector(".state");
+  label.textContent = describe(state);
+  label.classList.toggle("on", state !== undefined && ACTIVE.has(state.state));
+  const button = node.querySelector(".toggle");
+  if (button) {
+    const active = state !== undefined && ACTIVE.has(state.state);
+    const words = { turn_on: "on", turn_off: "off", lock: "lock", unlock: "unlock",
+                    open_cover: "open", close_cover: "close" };
+    const service = TOGGLES[entity.component][active ? 1 : 0];
+    button.textContent = t(words[service]);
+    button.dataset.service = service;
+  }
+}
+
+async function toggle(entity, pair) {
+  const state = states.get(entity.entity_id);
+  const service = pair[state !== undefined && ACTIVE.has(state.state) ? 1 : 0];
+  await api("POST", `/api/services/${entity.component}/${service}`, { entity_id: entity.entity_id });
+}
+
+function onState(state) {
+  states.set(state.entity_id, state);
+  const node = document.querySelector(`[data-entity="${CSS.escape(state.entity_id)}"]`);
+  const entity = entities.find((e) => e.entity_id === state.entity_id);
+  if (!node || !entity) return;
+  updateCard(node, entity);
+  node.classList.add("flash");
+  setTimeout(() => node.classList.remove("flash"), 600);
+}
+
+// -- live updates ----------------------------------------------------------------------------
+function connect() {
+  if (socket) socket.close();
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  // The token goes in the first message, not the URL, so it stays out of access logs.
+  const ws = new WebSocket(`${scheme}://${location.host}/api/websocket`);
+  socket = ws;
+  ws.onmessage = (event) => {
+    const msg = JSON.parse(event.data);
+    if (msg.type === "auth_required") ws.send(JSON.stringify({ type: "auth", access_token: token }));
+    else if (msg.type === "auth_ok") setLive(true);
+    else if (msg.type === "auth_invalid") askToken(t("unauthorized"));
+    else if (msg.type === "state_changed") onState(msg.state);
+  };
+  ws.onclose = (event) => {
+    setLive(false);
+    if (socket === ws && event.code !== 4001) setTimeout(() => { if (socket === ws) load(); }, 2000);
+  };
+}
+
+// -- commands --------------------------------------------------------------------------------
+async function send(body) {
+  $("cmd-send").disabled = true;
+  try {
+    const { data } = await api("POST", "/api/command", body);
+    showResult(data);
+  } finally {
+    $("cmd-send").disabled = false;
+  }
+}
+
+function showResult(result) {
+  lastResult = result;
+  $("result").hidden = false;
+  $("r-intent").textContent = result.intent || "–";
+  $("r-confidence").textContent = typeof result.confidence === "number" ? result.confidence.toFixed(2) : "";
+  const slots = $("r-slots");
+  slots.replaceChildren();
+  for (const [name, value] of Object.entries(result.slots || {})) slots.append(el("span", {}, `${name}: ${value}`));
+  if (!slots.childElementCount) slots.textContent = t("nothing");
+  const actions = $("r-actions");
+  actions.replaceChildren();
+  for (const action of result.actions || []) {
+    const data = Object.keys(action.data || {}).length ? ` ${JSON.stringify(action.data)}` : "";
+    actions.append(el("li", {}, `${action.service} → ${(action.entity_id || []).join(", ")}${data}`));
+  }
+  if (!actions.childElementCount) actions.append(el("li", { class: "muted" }, t("nothing")));
+  const outcome = $("r-outcome");
+  outcome.className = `badge ${result.outcome || ""}`;
+  outcome.dataset.outcome = result.outcome || "";
+  outcome.textContent = TEXT[lang].outcomes[result.outcome] || result.outcome || "";
+  $("r-confirm").hidden = result.outcome !== "needs_confirmation";
+  $("r-answer").textContent = result.answer || "";
+  $("r-error").textContent = result.error || result.message || "";
+}
+
+// -- wiring ----------------------------------------------------------------------------------
+function init() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromHash) {
+    token = fromHash;
+    localStorage.setItem("hub.token", token);
+    history.replaceState(null, "", location.pathname + location.search);  // keep it off the screen
+  }
+  $("lang-toggle").addEventListener("click", () => {
+    lang = lang === "zh" ? "en" : "zh";
+    localStorage.setItem("hub.lang", lang);
+    applyLanguage();
+  });
+  $("token-change").addEventListener("click", () => askToken());
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    token = $("token-input").value.trim();
+    localStorage.setItem("hub.token", token);
+    $("token-form").hidden = true;
+    load();
+  });
+  $("cmd-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("cmd-text").value.trim();
+    if (text) send({ text, lang: "auto" }).catch(() => {});
+  });
+  $("r-confirm").addEventListener("click", () => {
+    if (lastResult && lastResult.confirm_id) send({ confirm: lastResult.confirm_id }).catch(() => {});
+  });
+  applyLanguage();
+  load().catch(() => {});
+}
+
+document.addEventListener("DOMContentLoaded", init);
