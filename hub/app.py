@@ -12,10 +12,11 @@ import enum
 import logging
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from hub import codecs
+from hub.allowlist import refusal_message, refused_targets
 from hub.assistant import Assistant, ModelNotReadyError, slots_dict
 from hub.broker import start_embedded_broker
 from hub.config import MqttUrl, Settings
@@ -344,13 +345,14 @@ class Hub:
 
     # -- text commands ---------------------------------------------------------------------
     async def handle_text(
-        self, text: str, lang: str | None = None, *, source: str = "api", execute: bool = True
+        self, text: str, lang: str | None = None, *, source: str = "api", execute: bool = True,
+        allow: Collection[str] = (),
     ) -> dict[str, Any]:
         """Understand `text` and (with `execute`) carry it out: the `hub ask` object plus `outcome`.
 
         Outcomes: `executed`, `needs_confirmation` (sensitive; see `confirm`), `answered`
-        (a question), `rejected` (nothing to do, `error` says why), `not_ready` (no model yet),
-        `dry_run` (`execute` false).
+        (a question), `rejected` (nothing to do, `error` says why), `refused` (outside `allow`,
+        a non-empty list of domains/entity ids), `not_ready` (no model yet), `dry_run`.
         """
         from hub.ask import understand
 
@@ -358,12 +360,19 @@ class Hub:
         try:
             parse = await self.assistant.parse(text, lang)
         except ModelNotReadyError as err:
+            self.counters["text_not_ready"] = self.counters.get("text_not_ready", 0) + 1
+            self.log_command(source=source, text=text, lang=lang, parse={}, actions=[],
+                             outcome="not_ready", error=str(err))
             return {"text": text, "lang": lang, "intent": None, "confidence": 0.0, "slots": {},
                     "actions": [], "query": None, "answer": None, "mqtt": [], "error": str(err),
                     "outcome": "not_ready"}
         result = dict(understand(parse, self.registry.snapshot(), await self.read_states()))
         messages = [Message(m["topic"], m["payload"], m["qos"], m["retain"]) for m in result.get("mqtt", [])]
-        if result.get("query") is not None:
+        refused = refused_targets(result.get("actions", []), allow)
+        if refused:
+            result.update(actions=[], mqtt=[], query=None, answer=None, error=refusal_message(refused, allow))
+            outcome = "refused"
+        elif result.get("query") is not None:
             outcome = "answered"
         elif not result.get("actions"):
             outcome = "rejected"

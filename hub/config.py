@@ -107,6 +107,8 @@ class Settings:
     """Add simulated devices (HUB_DEMO; also `hub run --demo`)."""
     removal_grace: float = 5.0
     """Seconds after the HA birth message for bridges to re-announce before stale entities go."""
+    hermes: str = "nlu"
+    """Rhasspy/Hermes NLU on hermes/nlu/query: off, nlu (answer only) or execute (HUB_HERMES)."""
     zeroconf: bool = True
     """Find the broker via mDNS `_mqtt._tcp` when none is configured; announce the API (HUB_ZEROCONF)."""
     zeroconf_timeout: float = 3.0
@@ -189,6 +191,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "removal_grace": ("removal_grace", float),
     "command_allow": ("command_allow", _list),
     "zeroconf": ("zeroconf", _bool),
+    "hermes": ("hermes", _choice("off", "nlu", "execute")),
     "zeroconf_timeout": ("zeroconf_timeout", float),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",

@@ -419,6 +419,7 @@ class Hermes:
         self._running = False
         if self.hub.mqtt is not None:
             self.hub.mqtt.unsubscribe(QUERY_TOPIC)
+            self.hub.mqtt.remove_handler(self._on_messages)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

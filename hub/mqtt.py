@@ -177,6 +177,11 @@ class MqttClient:
         """Call `handler` on the event loop with each batch of received messages."""
         self._handlers.append(handler)
 
+    def remove_handler(self, handler: Handler) -> None:
+        """Stop calling `handler` (a consumer that stops)."""
+        if handler in self._handlers:
+            self._handlers.remove(handler)
+
     def on_connect(self, hook: Callable[[], None]) -> None:
         """Call `hook` on the event loop after every successful (re)connect."""
         self._on_connect_hooks.append(hook)

@@ -10,7 +10,9 @@ from hub.api import ApiServer
 from hub.app import Hub
 from hub.config import MqttUrl, Settings
 from hub.demo import Simulator, load_home
+from hub.hermes import Hermes
 from hub.mdns import MdnsService
+from hub.textcmd import TextCommands
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -19,6 +21,9 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set. Lifetimes nest: hub (DB, broker, MQTT), then API, then demo."""
     async with contextlib.AsyncExitStack() as stack:
         hub = await stack.enter_async_context(Hub(settings))
+        await stack.enter_async_context(TextCommands(hub))
+        if settings.hermes != "off":
+            await stack.enter_async_context(Hermes(hub, execute=settings.hermes == "execute"))
         host, port = settings.http_hostport
         await stack.enter_async_context(ApiServer(hub, host, port))
         if settings.zeroconf:

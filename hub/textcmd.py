@@ -17,12 +17,10 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hub.ask import understand
-from hub.assistant import ModelNotReadyError, slots_dict
 from hub.domain import Message
 from hub.errors import HubError
 from hub.mqtt import MqttClient, Received
@@ -171,30 +169,11 @@ def error_body(text: str | None, lang: str | None, error: str, outcome: str = "i
             "query": None, "answer": None, "mqtt": [], "error": error, "outcome": outcome}
 
 
-def refused_targets(actions: Iterable[Mapping[str, Any]], allow: Collection[str]) -> list[str]:
-    """Entity ids in `actions` (contract shape) that `allow` does not cover; empty `allow` covers all."""
-    if not allow:
-        return []
-    refused: list[str] = []
-    for action in actions:
-        for entity_id in action.get("entity_id", []):
-            covered = entity_id in allow or entity_id.split(".", 1)[0] in allow
-            if not covered and entity_id not in refused:
-                refused.append(entity_id)
-    return refused
-
-
-def refusal_message(refused: Sequence[str], allow: Collection[str]) -> str:
-    return (f"not allowed over MQTT: {', '.join(refused)} "
-            f"(command_allow: {', '.join(sorted(allow))})")
-
-
 async def run_text(hub: Hub, text: str, lang: str | None, *, source: str) -> dict[str, Any]:
-    """`Hub.handle_text` behind the MQTT allow-list (`settings.command_allow`).
+    """`Hub.handle_text` behind the allow-list (`settings.command_allow`).
 
-    With an allow-list, the command is first resolved without side effects; if it would act on
-    anything outside the list it is refused (outcome `refused`, nothing published, one
-    command-log row). Otherwise the hub's one path runs it, confirmations included.
+    A command that would act on anything outside the list is refused (outcome `refused`,
+    nothing published); otherwise the hub's one path runs it, confirmations included.
 
     Args:
         hub: The running hub.
@@ -202,38 +181,7 @@ async def run_text(hub: Hub, text: str, lang: str | None, *, source: str) -> dic
         lang: "auto", "en", "zh", or None for the configured language.
         source: Command-log source (`mqtt`, `hermes`).
     """
-    allow = hub.settings.command_allow
-    if allow:
-        refusal = await _precheck(hub, text, lang, allow, source)
-        if refusal is not None:
-            return refusal
-    result = await hub.handle_text(text, lang, source=source)
-    late = refused_targets(result.get("actions", []), allow)
-    if late and result.get("outcome") in ("executed", "needs_confirmation"):
-        # Only possible if discovery changed the registry between the check and the run;
-        # the proposed `allow` parameter on `Hub.handle_text` closes this gap.
-        _LOGGER.error("MQTT command %r acted on %s outside command_allow", text, late)
-    return result
-
-
-async def _precheck(
-    hub: Hub, text: str, lang: str | None, allow: Collection[str], source: str
-) -> dict[str, Any] | None:
-    try:
-        parse = await hub.assistant.parse(text, lang or hub.settings.language)
-    except ModelNotReadyError:
-        return None  # handle_text answers `not_ready` and acts on nothing
-    result = understand(parse, hub.registry.snapshot(), hub.tracker.states())
-    refused = refused_targets(result["actions"], allow)
-    if not refused:
-        return None
-    error = refusal_message(refused, allow)
-    hub.log_command(source=source, text=text, lang=parse.lang,
-                    parse={"intent": parse.intent, "confidence": parse.confidence,
-                           "slots": dict(slots_dict(parse))},
-                    actions=list(result["actions"]), outcome="refused", error=error)
-    return {**result, "actions": [], "mqtt": [], "query": None, "answer": None, "error": error,
-            "outcome": "refused"}
+    return await hub.handle_text(text, lang, source=source, allow=hub.settings.command_allow)
 
 
 @dataclass
@@ -298,9 +246,10 @@ class TextCommands:
         """Unsubscribe, then cancel and await the commands in flight."""
         if not self._running:
             return
-        self._running = False  # the handler stays registered (MqttClient has no remover) but idles
+        self._running = False
         if self.hub.mqtt is not None:
             self.hub.mqtt.unsubscribe(self.topic)
+            self.hub.mqtt.remove_handler(self._on_messages)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -369,6 +318,5 @@ __all__ = [
     "CommandResult",
     "TextCommand",
     "TextCommands",
-    "refused_targets",
     "run_text",
 ]

@@ -36,3 +36,20 @@ async def mosquitto(tmp_path: Path) -> AsyncIterator[MosquittoProcess]:
         yield broker
     finally:
         await broker.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny recipe trained on the real intents once per test session.
+
+    `HUB_TEST_TINY_MODEL` names an already trained tiny artifact to use instead (local runs).
+    """
+    from hub.nlu.train import load_recipe, train
+
+    given = os.environ.get("HUB_TEST_TINY_MODEL")
+    if given and (Path(given) / "model.safetensors").exists():
+        return Path(given)
+    path = tmp_path_factory.getbasetemp() / "tiny-nlu"
+    if not (path / "model.safetensors").exists():
+        train(load_recipe("tiny"), path, progress=False, evaluate=False, log=lambda _: None)
+    return path

@@ -30,7 +30,7 @@ from hub.hermes import (
 from hub.textcmd import TextCommands
 from tests.hubs import hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
-from tests.test_textcmd import FakeTable, data_dir_with_model, fake_parser, listening, tiny_model
+from tests.test_textcmd import FakeTable, data_dir_with_model, fake_parser, listening
 
 HOME = load_home()
 CAMEL = re.compile(r"^[a-z]+([A-Z][a-z]*)*$")
@@ -150,8 +150,8 @@ def test_answer_ranges_filter_and_none() -> None:
 
 # -- the live service -------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model(tmp_path_factory)
+def model(tiny_model: Path) -> Path:
+    return tiny_model
 
 
 @pytest.fixture

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hub.allowlist import refused_targets
 from hub.app import Hub, HubState
 from hub.broker import MosquittoProcess
 from hub.config import MqttUrl, Settings
 from hub.demo import Simulator, load_home
 from hub.domain import Parse, Slot
-from hub.nlu.train import load_recipe, train
 from hub.textcmd import (
     MAX_TEXT,
     CommandPayloadError,
     CommandResult,
     TextCommand,
     TextCommands,
-    refused_targets,
 )
 from tests.hubs import hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
@@ -38,21 +36,6 @@ FakeTable = Mapping[str, tuple[str, Sequence[tuple[str, str]]]]
 
 
 # -- shared helpers (test_hermes imports them) ------------------------------------------------
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny recipe trained once per test session (both modules share it through the base temp).
-
-    `HUB_TEST_TINY_MODEL` names an already trained tiny artifact to use instead (training takes
-    minutes on a busy machine).
-    """
-    given = os.environ.get("HUB_TEST_TINY_MODEL")
-    if given and (Path(given) / "model.safetensors").exists():
-        return Path(given)
-    path = tmp_path_factory.getbasetemp() / "tiny-nlu"
-    if not (path / "model.safetensors").exists():
-        train(load_recipe("tiny"), path, progress=False, evaluate=False, log=lambda _: None)
-    return path
-
-
 def data_dir_with_model(tmp_path: Path, model: Path | None) -> Path:
     """A fresh data dir whose default model is `model` (a link: nothing is copied)."""
     data = tmp_path / "data"
@@ -78,8 +61,8 @@ def fake_parser(table: FakeTable) -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="session")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model(tmp_path_factory)
+def model(tiny_model: Path) -> Path:
+    return tiny_model
 
 
 @pytest.fixture

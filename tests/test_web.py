@@ -7,7 +7,6 @@ either is missing (CI installs both).
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -31,17 +30,11 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get i
 
 
 @pytest.fixture(scope="module")
-def trained_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding the tiny model, trained once for this module."""
-    from hub.nlu.train import load_recipe, train
-
+def trained_data_dir(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> Path:
+    """A data dir holding the session's tiny model."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
     settings = hub_settings(data_dir, None)
-    reuse = os.environ.get("HUB_TEST_TINY_MODEL")  # a tiny artifact trained before (local runs)
-    if reuse:
-        shutil.copytree(reuse, settings.model_dir)
-    else:
-        train(load_recipe("tiny"), settings.model_dir, progress=False, evaluate=False)
+    shutil.copytree(tiny_model, settings.model_dir)
     return data_dir
 
 

@@ -49,7 +49,8 @@ async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any]) -> 
         raise ServiceError(400, f"Invalid service data: {err}") from None
     ids = data.get("entity_id")
     wanted = [i.strip() for i in ids.split(",")] if isinstance(ids, str) else list(ids or [])
-    return [s.as_dict() for s in (hub.get_state(i) for i in wanted if isinstance(i, str)) if s is not None]
+    current = await hub.read_states()
+    return [current[i].as_dict() for i in wanted if isinstance(i, str) and i in current]
 
 
 @routes.post("/api/services/{domain}/{service}")

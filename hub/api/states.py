@@ -24,13 +24,13 @@ async def api_root(request: web.Request) -> web.Response:
 @routes.get("/api/states")
 async def get_states(request: web.Request) -> web.Response:
     """Every provided entity's current state."""
-    return json_response([s.as_dict() for s in hub_of(request).states()])
+    return json_response([s.as_dict() for s in (await hub_of(request).read_states()).values()])
 
 
 @routes.get("/api/states/{entity_id}")
 async def get_state(request: web.Request) -> web.Response:
     """One entity's state; 404 when the entity is not provided."""
-    state = hub_of(request).get_state(request.match_info["entity_id"])
+    state = await hub_of(request).read_state(request.match_info["entity_id"])
     if state is None:
         return error(404, "Entity not found.")
     return json_response(state.as_dict())

@@ -143,7 +143,7 @@ async def _answer(hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
             return {"type": "result", "id": msg_id, "success": True, "result": states}
         if kind == "get_states":
             return {"type": "result", "id": msg_id, "success": True,
-                    "result": [s.as_dict() for s in hub.states()]}
+                    "result": [s.as_dict() for s in (await hub.read_states()).values()]}
         if kind == "ping":
             return {"type": "pong", "id": msg_id}
     except (CommandError, ServiceError) as err:
