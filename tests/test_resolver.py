@@ -235,3 +235,41 @@ def test_no_target_words_and_unsure_model_does_nothing(home: Snapshot) -> None:
 def test_scanned_name_covers_split_slots(home: Snapshot) -> None:
     r = resolve(parse("turn on the floor lamp", "turn_on", device_class="lamp"), home)
     assert calls(r) == [("light.turn_on", "light.floor_lamp")]
+
+
+def test_area_alone_with_an_unknown_noun_is_refused(home: Snapshot) -> None:
+    """The model tagged only the area: "speaker" is still a device the home lacks, not the room."""
+    r = resolve(parse("turn on the kitchen speaker", "turn_on", area="kitchen"), home)
+    assert r.actions == () and r.error is not None and "kitchen speaker" in r.error
+
+
+def test_area_alone_with_an_untagged_class_word(home: Snapshot) -> None:
+    r = resolve(parse("turn off the kitchen lights", "turn_off", area="kitchen"), home)
+    assert calls(r) == [("light.turn_off", "light.kitchen_light"), ("light.turn_off", "light.kitchen_strip")]
+
+
+def test_area_alone_means_lights_switches_fans(home: Snapshot) -> None:
+    r = resolve(parse("turn off the kitchen please", "turn_off", area="kitchen"), home)
+    assert {e for _, e in calls(r)} == {"light.kitchen_light", "light.kitchen_strip", "switch.kettle"}
+
+
+def test_untagged_area_narrows_a_singular_class(home: Snapshot) -> None:
+    r = resolve(parse("turn on the lamp in the study", "turn_on", device_class="lamp"), home)
+    assert calls(r) == [("light.turn_on", "light.study_lamp")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("start the kettle", "en", [("switch.turn_on", "switch.kettle")]),
+        ("please switch off the kettle", "en", [("switch.turn_off", "switch.kettle")]),
+        ("I bought a new kettle", "en", []),
+        ("start the sauna", "en", []),
+        ("start the kettle and make tea for everyone", "en", []),
+    ],
+)
+def test_on_off_rescue_needs_a_verb_and_an_exact_name(
+    home: Snapshot, text: str, lang: str, expected: list[tuple[str, str]]
+) -> None:
+    r = resolve(Parse(text, lang, "none", 0.4), home)
+    assert calls(r) == expected

@@ -17,10 +17,10 @@ from typing import Any
 from hub import answers
 from hub.codecs import encode, services
 from hub.devices import needs_confirm
-from hub.domain import Action, Entity, Parse, State
+from hub.domain import Action, Entity, Parse, Slot, State
 from hub.errors import CodecError
 from hub.registry import Snapshot
-from hub.resolver.lexicon import home_of
+from hub.resolver.lexicon import Home, home_of, key
 from hub.resolver.match import Request, Selection, select
 from hub.resolver.plan import INTENT_COMPONENTS, plan
 
@@ -72,15 +72,50 @@ def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None
     if parse.intent not in ("none", "get_state") and looks_like_question(parse.text, lang):
         # A question never moves a device, whatever the model read into it.
         parse = replace(parse, intent="get_state")
+    home = home_of(snapshot)
+    if parse.intent == "none":
+        parse = _rescue(parse, home)
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
-    selection = select(Request(parse, comps), home_of(snapshot))
+    selection = select(Request(parse, comps), home)
     if selection.error is not None:
         return Resolution(error=selection.error)
     if parse.intent == "get_state":
         return _question(parse, selection, states)
     return _act(parse, selection, states)
+
+
+# fmt: off
+_EN_ON_OFF = re.compile(
+    r"^(?:(?:please|hey|ok|okay|can you|could you|would you)\s+)*"
+    r"(?P<verb>turn on|switch on|power on|start|turn off|switch off|power off|shut off|shut down)\b"
+)
+_ZH_ON_OFF = re.compile(
+    r"^(?:请|麻烦|帮我|给我|帮忙)*(?P<verb>打开|开启|启动|开一下|关闭|关掉|关上|关一下|停掉)"
+)
+_OFF_VERBS = frozenset({
+    "turn off", "switch off", "power off", "shut off", "shut down", "关闭", "关掉", "关上", "关一下", "停掉",
+})
+# fmt: on
+
+
+def _rescue(parse: Parse, home: Home) -> Parse:
+    """An on/off command the model called `none` because the device's name was new to it.
+
+    Only a sentence that starts with a plain on/off verb and names one of this home's devices
+    word for word is rescued; anything else stays out of scope.
+    """
+    text = parse.text.strip().casefold()
+    match = (_ZH_ON_OFF if parse.lang == "zh" else _EN_ON_OFF).match(text)
+    if match is None:
+        return parse
+    rest = key(text[match.end():])
+    names = [w for w, kind, _ in home.words if kind == "name" and w and rest == w]
+    if not names:
+        return parse
+    intent = "turn_off" if match.group("verb") in _OFF_VERBS else "turn_on"
+    return replace(parse, intent=intent, slots=(*parse.slots, Slot("name", names[0])))
 
 
 def _act(parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:

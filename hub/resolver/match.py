@@ -273,7 +273,14 @@ def select(req: Request, home: Home) -> Selection:
     # 3. a device class (or "everything")
     if m.device_class:
         return _class_select(m.device_class, pool, m, req, areas, area_name, home)
-    # 4. an area alone: everything that fits the intent there
+    # 4. an area alone: everything that fits the intent there, unless other words name a device
+    if areas is not None and m.area:
+        leftover = _leftover_class(req.parse.text, m.area, lang)
+        if leftover is not None:
+            return _class_select(leftover, pool, m, req, areas, area_name, home)
+        unknown = None if m.all_words else _unknown_after(req.parse.text, m.area)
+        if unknown is not None:
+            return Selection(error=answers.not_found(unknown, closest(unknown, home), lang))
     if areas is not None:
         members = [e for e in pool if e.component in _area_comps(req)]
         members = _question_filter(req, members)
@@ -291,6 +298,49 @@ def select(req: Request, home: Home) -> Selection:
     if len(fit) > 1:
         return Selection(error=answers.ambiguous(_what(req, lang), [_label(e) for e in fit[:8]], lang))
     return Selection(error=answers.no_target(req.parse.intent, lang))
+
+
+_AFTER_AREA_OK = frozenset({
+    "", "please", "now", "too", "again", "and", "as", "for", "right", "then", "thanks", "thank", "on", "off",
+    "up", "down", "to", "at", "in", "into", "by", "from", "with", "area", "room", "a", "bit", "little",
+    "is", "are", "it", "warmer", "cooler", "brighter", "dimmer", "darker", "temperature", "temp", "humidity",
+    "hot", "cold", "warm", "cool", "degrees", "so", "quickly", "immediately", "completely", "fully",
+})
+"""Words that may follow an area mentioned alone ("turn off the kitchen please")."""
+
+
+def _leftover_class(text: str, area: str, lang: str) -> str | None:
+    """A device-class word the NLU left untagged beside an area ("儿童房插座断电" → 插座)."""
+    rest = key(text).replace(key(area), " ", 1)
+    if has_cjk(rest):
+        squashed = rest.replace(" ", "")
+        for size in (4, 3, 2):
+            for i in range(len(squashed) - size + 1):
+                word = squashed[i : i + size]
+                if class_targets(word, "zh"):
+                    return word
+        return None
+    words = rest.split()
+    for size in (2, 1):
+        for i in range(len(words) - size + 1):
+            word = " ".join(words[i : i + size])
+            if word not in _AFTER_AREA_OK and class_targets(word, "en"):
+                return word
+    return None
+
+
+def _unknown_after(text: str, area: str) -> str | None:
+    """The unknown device in "turn on the kitchen speaker": the area followed by another noun."""
+    words, target = norm(text).split(), norm(area).split()
+    if not target or has_cjk(text):
+        return None
+    for i in range(len(words) - len(target) + 1):
+        if words[i : i + len(target)] == target:
+            following = words[i + len(target)] if i + len(target) < len(words) else ""
+            if following not in _AFTER_AREA_OK and not following.isdigit():
+                return f"{area} {following}"
+            return None
+    return None
 
 
 def _what(req: Request, lang: str) -> str:
@@ -377,7 +427,35 @@ def _class_select(
         return Selection(tuple(members), group=len(members) > 1, area=area_name)
     if req.parse.intent == "get_state":
         return Selection(tuple(members), group=True, area=area_name)
+    narrowed = _narrow_singular(word, members, req.parse.text, home, areas is None)
+    if narrowed is not None:
+        return Selection((narrowed,), area=narrowed.area)
     return Selection(error=answers.ambiguous(word, [_label(e) for e in members[:8]], lang))
+
+
+_SPELLED_OUT = {
+    "ac": ("air conditioner", "air conditioning", "aircon", "air con"),
+    "tv": ("television",), "telly": ("television", "tv"),
+}
+"""Abbreviations people use for a device whose name spells them out."""
+
+
+def _narrow_singular(word: str, members: list[Entity], text: str, home: Home, no_area: bool) -> Entity | None:
+    """One of several devices of a kind, when the sentence says which.
+
+    An area the NLU did not tag ("the thermostat in the bedroom"), or the kind word itself in one
+    device's name ("the ac" → "Air conditioner", not "Bedroom thermostat").
+    """
+    if no_area:
+        spotted = {value for w, kind, value in home.words if kind == "area" and _contains(key(text), w)}
+        for area in sorted(spotted, key=len, reverse=True):
+            inside = [e for e in members if in_area(e, match_areas(area, home) or [area], area)]
+            if len(inside) == 1:
+                return inside[0]
+    k = key(word)
+    spellings = (k, *_SPELLED_OUT.get(k, ()))
+    named = [e for e in members if any(_contains(n, sp) for n in home.names_of(e) for sp in spellings)]
+    return named[0] if len(named) == 1 else None
 
 
 def _decompose(text: str, lang: str) -> tuple[str | None, str | None] | None:
