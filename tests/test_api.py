@@ -114,13 +114,16 @@ async def test_registry_state_history_and_log_routes(mosquitto: MosquittoProcess
 
         for _ in range(100):
             log = await logged()
-            if log:
+            if len(log) >= 2:
                 break
             await asyncio.sleep(0.05)
-        # Without a model the text command is not logged (Hub.handle_text); the service call is.
-        assert log[0]["source"] == "service" and log[0]["outcome"] == "sent"
-        assert log[0]["text"] == "switch.turn_on" and log[0]["actions"][0]["entity_id"] == ["switch.kettle"]
-        assert datetime.fromisoformat(log[0]["ts"]) > before
+        # Both are logged: the service call, and the text command that found no model.
+        by_source = {row["source"]: row for row in log}
+        service = by_source["service"]
+        assert service["outcome"] == "sent" and service["text"] == "switch.turn_on"
+        assert service["actions"][0]["entity_id"] == ["switch.kettle"]
+        assert datetime.fromisoformat(service["ts"]) > before
+        assert by_source["api"]["outcome"] == "not_ready" and by_source["api"]["error"]
 
 
 async def test_open_routes_metrics_and_json_errors(mosquitto: MosquittoProcess, tmp_path: Path) -> None:
