@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import Any
 
 import jinja2
@@ -101,6 +102,46 @@ def render(source: str, **variables: Any) -> str:
         raise TemplateError(f"template failed: {type(err).__name__}: {err}") from None
 
 
+# `{{ value_json.a.b }}` / `{{ value_json['a'][0] }}`: most value templates bridges publish. They
+# are evaluated directly (Jinja's render costs ~25 µs a message, half the hub's ingest time);
+# the result is exactly what Jinja renders. Anything else goes through the sandbox.
+_SIMPLE = re.compile(
+    r"^\{\{\s*value_json((?:\.[A-Za-z_]\w*|\[\s*(?:'[^'\\]*'|\"[^\"\\]*\"|\d+)\s*\])+)\s*(?:\|\s*string\s*)?\}\}$"
+)
+_SEGMENT = re.compile(r"\.([A-Za-z_]\w*)|\[\s*(?:'([^']*)'|\"([^\"]*)\"|(\d+))\s*\]")
+_MISSING = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_path(source: str) -> tuple[str | int, ...] | None:
+    match = _SIMPLE.match(source.strip())
+    if match is None:
+        return None
+    path: list[str | int] = []
+    for attr, single, double, index in _SEGMENT.findall(match.group(1)):
+        if attr:
+            if any(hasattr(kind, attr) for kind in (dict, list, str, int, float)):
+                # `.items`, `.count`, `.real`… are methods or attributes in Jinja: not simple
+                return None
+            path.append(attr)
+        elif index:
+            path.append(int(index))
+        else:
+            path.append(single or double)
+    return tuple(path)
+
+
+def _walk(value: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list | str) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return _MISSING
+    return value
+
+
 def render_value(source: str | None, payload: str) -> str:
     """Apply a `value_template` to a received payload, as HA does.
 
@@ -109,6 +150,17 @@ def render_value(source: str | None, payload: str) -> str:
     """
     if not source:
         return payload
+    path = _simple_path(source)
+    if path is not None:
+        try:
+            found = _walk(json.loads(payload), path)
+        except (ValueError, RecursionError):
+            found = _MISSING
+        if found is _MISSING:
+            return ""
+        if isinstance(found, dict | list):  # Jinja's repr of containers: let it render them
+            return render(source, value=payload, value_json=json.loads(payload))
+        return str(found).strip()
     value_json: Any
     try:
         value_json = json.loads(payload)

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.domain import State
 from hub.errors import StoreError
-from hub.store.schema import state_history, state_row, states, upsert
+from hub.store.schema import json_dumps, state_history, state_row, states, upsert
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,6 +97,25 @@ def _is_transient(exc: BaseException) -> bool:
     return any(word in text for word in ("shutting down", "connection", "terminat", "closed", "timeout"))
 
 
+_SQLITE_APPEND = (
+    "INSERT INTO state_history (entity_id, state, attributes, last_changed, last_updated) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _sqlite_stamp(value: datetime) -> str:
+    # The text UTCDateTime stores on SQLite (schema._SQLiteDateTime): naive UTC, microseconds.
+    if value.tzinfo is not None and value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def _sqlite_history_row(state: State) -> tuple[str, str, str, str, str]:
+    attributes = state.attributes if type(state.attributes) is dict else dict(state.attributes)
+    return (state.entity_id, state.state, json_dumps(attributes),
+            _sqlite_stamp(state.last_changed), _sqlite_stamp(state.last_updated))
+
+
 class StateWriter:
     """Owns the pending buffers and the task that commits them. Used through `Store`."""
 
@@ -135,6 +155,7 @@ class StateWriter:
         self._rejected = 0
         self._last_error: str | None = None
         self._upsert, self._append = self._statements(engine.dialect.name)
+        self._sqlite = engine.dialect.name == "sqlite"
 
     @staticmethod
     def _statements(dialect: str) -> tuple[Insert, Insert]:
@@ -345,7 +366,12 @@ class StateWriter:
     async def _write(self, current: Sequence[State], history: Sequence[State]) -> None:
         async with self._engine.begin() as conn:
             await self._execute(conn, self._upsert, current)
-            await self._execute(conn, self._append, history)
+            if self._sqlite:
+                # The history append is most of the rows: on SQLite hand the driver ready tuples
+                # (SQLAlchemy's per-row parameter processing was half the writer's time).
+                await conn.exec_driver_sql(_SQLITE_APPEND, [_sqlite_history_row(s) for s in history])
+            else:
+                await self._execute(conn, self._append, history)
 
     async def _execute(self, conn: AsyncConnection, stmt: Insert, rows: Sequence[State]) -> None:
         size = self._batch_size
