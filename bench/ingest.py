@@ -34,6 +34,7 @@ from hub.app import Hub  # noqa: E402
 from hub.broker import MosquittoProcess  # noqa: E402
 from hub.config import load_settings  # noqa: E402
 from hub.domain import State  # noqa: E402
+from hub.mqtt import Received  # noqa: E402
 
 
 def publisher(port: int, entities: int, count: int, rate: float, out: str) -> None:
@@ -90,6 +91,16 @@ async def run_phase(hub: Hub, port: int, entities: int, count: int, rate: float)
                 committed.setdefault(int(float(s.state)), now)
 
     hub.store.on_commit = on_commit
+    received: dict[int, float] = {}
+
+    def on_batch(batch: list[Received]) -> None:  # when the hub's loop gets each message
+        now = time.time()
+        for m in batch:
+            if m.topic.startswith("bench/"):
+                received.setdefault(int(m.payload[16:].split(b",", 1)[0]), now)
+
+    assert hub.mqtt is not None
+    hub.mqtt.add_handler(on_batch)  # type: ignore[arg-type]
     sub = subprocess.Popen(
         ["mosquitto_sub", "-p", str(port), "-t", "bench/#", "-C", str(count), "-q", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -115,7 +126,10 @@ async def run_phase(hub: Hub, port: int, entities: int, count: int, rate: float)
     sent = json.loads(Path(out).read_text())
     os.unlink(out)
     hub.store.on_commit = None
+    hub.mqtt.remove_handler(on_batch)  # type: ignore[arg-type]
     lags = [(committed[i] - sent[i]) * 1000 for i in range(count) if i in committed]
+    arrive = [(received[i] - sent[i]) * 1000 for i in range(count) if i in received]
+    store_lag = [(committed[i] - received[i]) * 1000 for i in range(count) if i in committed and i in received]
     last = max(committed.values()) if committed else t0
     return {
         "sent": count,
@@ -124,6 +138,8 @@ async def run_phase(hub: Hub, port: int, entities: int, count: int, rate: float)
         "sub_msg_s": count / (sub_done - sent[0]) if sub_done else 0.0,
         "lag_p50_ms": pct(lags, 0.50),
         "lag_p99_ms": pct(lags, 0.99),
+        "arrive_p99_ms": pct(arrive, 0.99),
+        "store_p99_ms": pct(store_lag, 0.99),
         "publish_s": sent[-1] - sent[0],
     }
 
@@ -149,7 +165,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"ingest: {args.entities} entities, {db}, nproc={os.cpu_count()}, "
               f"load={os.getloadavg()[0]:.2f}")
         print(f"{'phase':<12}{'sent':>8}{'stored':>8}{'hub msg/s':>11}{'mosq_sub msg/s':>16}"
-              f"{'hub/sub':>9}{'lag p50 ms':>12}{'lag p99 ms':>12}")
+              f"{'hub/sub':>9}{'lag p50 ms':>12}{'lag p99 ms':>12}{'arrive p99':>12}{'commit p99':>12}")
         phases = [("flat out", args.count, 0.0)] + [
             (f"{int(r)}/s", int(r * args.seconds), r) for r in args.rates
         ]
@@ -158,7 +174,8 @@ async def main(args: argparse.Namespace) -> None:
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             ratio = med["hub_msg_s"] / med["sub_msg_s"] if med["sub_msg_s"] else float("nan")
             print(f"{name:<12}{int(med['sent']):>8}{int(med['committed']):>8}{med['hub_msg_s']:>11.0f}"
-                  f"{med['sub_msg_s']:>16.0f}{ratio:>9.2f}{med['lag_p50_ms']:>12.1f}{med['lag_p99_ms']:>12.1f}")
+                  f"{med['sub_msg_s']:>16.0f}{ratio:>9.2f}{med['lag_p50_ms']:>12.1f}{med['lag_p99_ms']:>12.1f}"
+                  f"{med['arrive_p99_ms']:>12.1f}{med['store_p99_ms']:>12.1f}")
         await hub.stop()
     finally:
         await broker.close()
