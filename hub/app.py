@@ -17,7 +17,7 @@ from typing import Any
 
 from hub import codecs
 from hub.allowlist import refusal_message, refused_targets
-from hub.assistant import Assistant, ModelNotReadyError, slots_dict
+from hub.assistant import Assistant, ModelNotReadyError
 from hub.broker import start_embedded_broker
 from hub.config import MqttUrl, Settings
 from hub.discovery import parse_bridge_devices, parse_discovery
@@ -391,7 +391,7 @@ class Hub:
         self.counters[f"text_{outcome}"] = self.counters.get(f"text_{outcome}", 0) + 1
         self.log_command(source=source, text=text, lang=parse.lang,
                          parse={"intent": parse.intent, "confidence": parse.confidence,
-                                "slots": dict(slots_dict(parse))},
+                                "slots": parse.slot_texts()},
                          actions=list(result.get("actions", [])), outcome=outcome, error=result.get("error"))
         return result
 

@@ -26,18 +26,6 @@ _LOGGER = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def slots_dict(parse: Parse) -> dict[str, Any]:
-    """Slot name → surface string; a list when the slot occurs more than once."""
-    out: dict[str, Any] = {}
-    for slot in parse.slots:
-        if slot.name in out:
-            prev = out[slot.name]
-            out[slot.name] = [*prev, slot.text] if isinstance(prev, list) else [prev, slot.text]
-        else:
-            out[slot.name] = slot.text
-    return out
-
-
 def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> dict[str, Any]:
     """The contract object for one parse: intent, slots, actions, query, answer, mqtt, error.
 
@@ -68,7 +56,7 @@ def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | N
         "lang": parse.lang,
         "intent": parse.intent,
         "confidence": parse.confidence,
-        "slots": slots_dict(parse),
+        "slots": parse.slot_texts(),
         "actions": [a.as_dict() for a in result.actions],
         "query": list(result.query) if result.query is not None else None,
         "answer": result.answer,

@@ -15,7 +15,6 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,15 +184,3 @@ def _load_parser(path: Path) -> Parser:
 
     torch.set_num_threads(1)
     return Parser.load(path)
-
-
-def slots_dict(parse: Parse) -> Mapping[str, Any]:
-    """Slot name → surface text (a list when a slot occurs more than once)."""
-    out: dict[str, Any] = {}
-    for slot in parse.slots:
-        if slot.name in out:
-            prev = out[slot.name]
-            out[slot.name] = [*prev, slot.text] if isinstance(prev, list) else [prev, slot.text]
-        else:
-            out[slot.name] = slot.text
-    return out

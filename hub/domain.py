@@ -166,6 +166,17 @@ class Parse:
         """Every slot with that name, in sentence order."""
         return [s for s in self.slots if s.name == name]
 
+    def slot_texts(self) -> dict[str, Any]:
+        """Slot name → surface text, a list when the slot occurs more than once (`hub ask`'s shape)."""
+        out: dict[str, Any] = {}
+        for slot in self.slots:
+            if slot.name in out:
+                prev = out[slot.name]
+                out[slot.name] = [*prev, slot.text] if isinstance(prev, list) else [prev, slot.text]
+            else:
+                out[slot.name] = slot.text
+        return out
+
 
 @dataclass(frozen=True)
 class Action:

@@ -133,12 +133,14 @@ def _simple_path(source: str) -> tuple[str | int, ...] | None:
 
 def _walk(value: Any, path: tuple[str | int, ...]) -> Any:
     for step in path:
-        if isinstance(value, dict) and step in value:
+        if isinstance(value, dict):
+            if step not in value:
+                return _MISSING
             value = value[step]
-        elif isinstance(value, list | str) and isinstance(step, int) and step < len(value):
-            value = value[step]
-        else:
+            continue
+        if not isinstance(value, list | str) or not isinstance(step, int) or step >= len(value):
             return _MISSING
+        value = value[step]
     return value
 
 
