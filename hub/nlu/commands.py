@@ -84,7 +84,7 @@ def register(subparsers: Any, extra_slot_values: ExtraValues = home_slot_values)
     )  # fmt: skip
     _common(ev)
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    ev.add_argument("--fp32", action="store_true", help="skip int8 quantisation")
+    ev.add_argument("--fp32", action="store_true", help="force fp32 (default: what the recipe says)")
     ev.set_defaults(handler=cmd_eval)
 
     parse = subparsers.add_parser(
@@ -127,7 +127,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     path = _model_path(args)
     try:
         per_intent = int(read_metrics(path).get("heldout_per_intent", 30))
-        results = evaluate_artifact(path, per_intent=per_intent, quantize=not args.fp32)
+        results = evaluate_artifact(path, per_intent=per_intent, quantize=False if args.fp32 else None)
     except ModelNotFoundError as err:
         print(err, file=sys.stderr)
         return 1

@@ -112,7 +112,7 @@ def evaluate_parser(
 
 
 def evaluate_artifact(
-    path: Path, root: Path | None = None, per_intent: int = 30, quantize: bool = True
+    path: Path, root: Path | None = None, per_intent: int = 30, quantize: bool | None = None
 ) -> dict[str, dict[str, Any]]:
     """Load the artifact at `path` and score it on every held-out set there is."""
     from hub.nlu.infer import Parser

@@ -88,15 +88,20 @@ class Parser:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, path: Path, quantize: bool = True) -> Parser:
-        """Load an artifact directory (raises `ModelNotFoundError` if there is none)."""
+    def load(cls, path: Path, quantize: bool | None = None) -> Parser:
+        """Load an artifact directory (raises `ModelNotFoundError` if there is none).
+
+        Args:
+            path: The artifact directory.
+            quantize: Force int8 (True) or fp32 (False); None follows the recipe's `quantize`.
+        """
         model, tokenizer, labels, recipe = load_artifact(path)
         return cls(
             model,
             tokenizer,
             labels,
             threshold=float(recipe.get("threshold", 0.5)),
-            quantize_model=quantize and bool(recipe.get("quantize", True)),
+            quantize_model=bool(recipe.get("quantize", True)) if quantize is None else quantize,
         )
 
     def parse(self, text: str, lang: str = "auto") -> Parse:
