@@ -110,6 +110,23 @@ class Home:
     """Home area name → concepts."""
     words: tuple[tuple[str, str, str], ...] = field(default=())
     """(key, kind, value) for scanning text: kind is "name" (value entity_id) or "area"."""
+    by_key: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
+    """Name key → the entities called that (exact lookups without scanning the home)."""
+    by_area: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
+    """Home area name → its entities."""
+    no_area: tuple[Entity, ...] = ()
+    """Entities without an area."""
+    spoken: tuple[tuple[str, str], ...] = ()
+    """(friendly name, its key) of devices people command (no sensors), for "did you mean"."""
+    by_lead: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    """First word (latin) or first character (Chinese) of each scan word → its `words` entries."""
+
+    def words_in(self, text: str) -> list[tuple[str, str, str]]:
+        """The scan words that occur in `text` (a `key`), longest first; reads only likely ones."""
+        leads = set(text.split()) | set(text.replace(" ", ""))
+        found = [w for lead in leads for w in self.by_lead.get(lead, ())]
+        found.sort(key=lambda w: -len(w[0]))
+        return found
 
     def names_of(self, entity: Entity, in_area: bool = False) -> tuple[str, ...]:
         """Matching keys of an entity's names; with `in_area` also the area-less short names."""
@@ -150,7 +167,28 @@ def build_home(snapshot: Snapshot) -> Home:
     for a in areas:
         words.append((key(a), "area", a))
     words.sort(key=lambda w: -len(w[0]))
-    return Home(entities, names, short, areas, tuple(words))
+    by_key: dict[str, list[Entity]] = {}
+    for e in entities:
+        for k in names[e.entity_id]:
+            by_key.setdefault(k, []).append(e)
+    by_area: dict[str, list[Entity]] = {}
+    for e in entities:
+        if e.area is not None:
+            by_area.setdefault(e.area, []).append(e)
+    by_lead: dict[str, list[tuple[str, str, str]]] = {}
+    for w in words:
+        lead = w[0][0] if has_cjk(w[0][:1]) else w[0].split()[0]
+        by_lead.setdefault(lead, []).append(w)
+    return Home(
+        entities, names, short, areas, tuple(words),
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        by_area={a: tuple(v) for a, v in by_area.items()},
+        no_area=tuple(e for e in entities if e.area is None),
+        spoken=tuple((n, key(n)) for n in dict.fromkeys(
+            e.name for e in entities if e.component not in ("sensor", "binary_sensor")
+        )) or tuple((n, key(n)) for n in dict.fromkeys(e.name for e in entities)),
+        by_lead={k: tuple(v) for k, v in by_lead.items()},
+    )
 
 
 _CACHE: dict[int, tuple[Snapshot, Home]] = {}

@@ -94,7 +94,7 @@ def mention_of(parse: Parse, home: Home) -> Mention:
                 [covering], area if area and not _contains(covering, key(area)) else None, None, all_words
             )
         return Mention(names, area, device_class, all_words)
-    for word, kind, value in home.words:
+    for word, kind, value in home.words_in(text):
         if _contains(text, word):
             if kind == "name" and not names:
                 names.append(word)
@@ -112,7 +112,7 @@ def _covering_name(text: str, home: Home, words: Sequence[str], area: str | None
     """The longest known name in the text that holds every slot word ("night light" ⊇ "light")."""
     if not words:
         return None
-    for word, kind, _ in home.words:
+    for word, kind, _ in home.words_in(text):
         if kind != "name" or not _contains(text, word):
             continue
         if all(_contains(word, key(w)) for w in words) and (area is None or len(word) > len(key(area))):
@@ -137,6 +137,12 @@ def match_areas(text: str, home: Home) -> list[str]:
     return scored
 
 
+def _area_pool(home: Home, areas: Collection[str], phrase: str | None) -> list[Entity]:
+    """The entities in `areas` (index lookups), plus area-less ones whose name says the area."""
+    pool = [e for a in areas for e in home.by_area.get(a, ())]
+    return pool + [e for e in home.no_area if in_area(e, areas, phrase)]
+
+
 def in_area(entity: Entity, areas: Collection[str], phrase: str | None) -> bool:
     """Whether an entity is in one of `areas`; an entity without area counts when its name says so."""
     if entity.area is not None:
@@ -150,12 +156,8 @@ def _label(entity: Entity) -> str:
 
 def closest(text: str, home: Home, limit: int = 3) -> list[str]:
     """The known friendly names closest to `text`."""
-    choices = list(
-        dict.fromkeys(e.name for e in home.entities if e.component not in ("sensor", "binary_sensor"))
-    )
-    choices = choices or [e.name for e in home.entities]
-    found = process.extract(key(text), [key(c) for c in choices], scorer=fuzz.WRatio, limit=limit)
-    return [choices[i] for _, score, i in found if score >= 40]
+    found = process.extract(key(text), [k for _, k in home.spoken], scorer=fuzz.WRatio, limit=limit)
+    return [home.spoken[i][0] for _, score, i in found if score >= 40]
 
 
 def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = False) -> list[Entity]:
@@ -170,30 +172,32 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     k = key(text)
     if not k:
         return []
-    exact = [e for e in pool if k in home.names_of(e, in_area)]
+    if in_area:
+        exact = [e for e in pool if k in home.names_of(e, in_area)]
+    else:
+        members = {e.entity_id for e in pool} if len(pool) != len(home.entities) else None
+        exact = [e for e in home.by_key.get(k, ()) if members is None or e.entity_id in members]
     if exact:
         return exact
     cjk = has_cjk(k)
     if cjk and len(k) < 2:
         return []
-    subset = [
-        e for e in pool
-        if any((k in n if cjk else fuzz.token_set_ratio(k, n) == 100) for n in home.names_of(e, in_area))
-    ]  # fmt: skip
+    flat = [(n, e) for e in pool for n in home.names_of(e, in_area)]
+    names = [n for n, _ in flat]
+    if cjk:
+        subset = list({id(e): e for n, e in flat if k in n}.values())
+    else:
+        hits = process.extract(k, names, scorer=fuzz.token_set_ratio, score_cutoff=100, limit=None)
+        subset = list({id(flat[i][1]): flat[i][1] for _, _, i in hits}.values())
     if subset:
         return subset
     cutoff = 75 if cjk else 86
-    scored = [
-        (
-            max(
-                (fuzz.ratio(k, n) if cjk else fuzz.WRatio(k, n) for n in home.names_of(e, in_area)), default=0
-            ),
-            e,
-        )
-        for e in pool
-    ]
-    best = max((s for s, _ in scored), default=0)
-    return [e for s, e in scored if s >= cutoff and s == best]
+    scorer = fuzz.ratio if cjk else fuzz.WRatio
+    scored = process.extract(k, names, scorer=scorer, score_cutoff=cutoff, limit=None)
+    if not scored:
+        return []
+    best = max(score for _, score, _ in scored)
+    return list({id(flat[i][1]): flat[i][1] for _, score, i in scored if score == best}.values())
 
 
 def _prefer(found: list[Entity], comps: Sequence[str], hint: str) -> list[Entity]:
@@ -240,14 +244,13 @@ def select(req: Request, home: Home) -> Selection:
             close = process.extract(key(m.area), list(home.area_concepts), scorer=fuzz.WRatio, limit=3)
             return Selection(error=answers.not_found(m.area, [a for a, s, _ in close if s >= 50], lang))
     area_name = areas[0] if areas and len(areas) == 1 else (m.area if areas else None)
-    pool = [e for e in home.entities if areas is None or in_area(e, areas, m.area)]
-    everywhere = list(home.entities)
+    pool = list(home.entities) if areas is None else _area_pool(home, areas, m.area)
     # 1. the whole mention as a name ("kitchen light" is an entity called "Kitchen light")
     phrases = [*(f"{m.area or ''} {n}" for n in m.names), *m.names]
     if m.device_class:
         phrases += [f"{m.area or ''} {m.device_class}", f"{m.device_class} {m.area or ''}"]
     for phrase in phrases:
-        exact = [e for e in everywhere if key(phrase) in home.names_of(e)]
+        exact = list(home.by_key.get(key(phrase), ()))
         exact = [e for e in exact if areas is None or in_area(e, areas, m.area)] or (
             exact if m.area and key(phrase).find(key(m.area)) >= 0 else []
         )
@@ -269,7 +272,7 @@ def select(req: Request, home: Home) -> Selection:
             if not areas:
                 return Selection(error=answers.not_found(parts[0], [], lang))
             area_name = areas[0]
-            pool = [e for e in home.entities if in_area(e, areas, parts[0])]
+            pool = _area_pool(home, areas, parts[0])
     # 3. a device class (or "everything")
     if m.device_class:
         return _class_select(m.device_class, pool, m, req, areas, area_name, home)
@@ -447,7 +450,8 @@ def _narrow_singular(word: str, members: list[Entity], text: str, home: Home, no
     device's name ("the ac" → "Air conditioner", not "Bedroom thermostat").
     """
     if no_area:
-        spotted = {value for w, kind, value in home.words if kind == "area" and _contains(key(text), w)}
+        said = key(text)
+        spotted = {value for w, kind, value in home.words_in(said) if kind == "area" and _contains(said, w)}
         for area in sorted(spotted, key=len, reverse=True):
             inside = [e for e in members if in_area(e, match_areas(area, home) or [area], area)]
             if len(inside) == 1:
