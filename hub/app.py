@@ -228,9 +228,7 @@ class Hub:
             return
         assert self.mqtt is not None
         for entity in changes.removed:
-            before = self.tracker.topics()
-            self.tracker.untrack(entity.entity_id)
-            for topic in before - self.tracker.topics():
+            for topic in self.tracker.untrack(entity.entity_id):
                 self.mqtt.unsubscribe(self._state_pattern(topic))
             self._gone.add(entity.entity_id)
             self._dirty.pop(entity.entity_id, None)
@@ -244,7 +242,7 @@ class Hub:
             self._dirty[entity.entity_id] = entity
             self._gone.discard(entity.entity_id)
         if changes.added:
-            self.assistant.schedule_retrain(self.registry.entities())
+            self.assistant.registry_changed(self.registry.entities)
         if self._persist_task is None or self._persist_task.done():
             self._persist_task = self.spawn(self._persist_soon(), "persist-entities")
 

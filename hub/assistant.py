@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ class Assistant:
         self._retrain: asyncio.Task[None] | None = None
         self._process: asyncio.subprocess.Process | None = None
         self.parse_seconds: list[float] = []
+        self._last_change = 0.0
+        self._entities: Callable[[], list[Entity]] | None = None
 
     @property
     def model_dir(self) -> Path:
@@ -132,17 +135,26 @@ class Assistant:
         _LOGGER.info("training finished in %.0f s", time.monotonic() - started)
         await self._load()
 
-    def schedule_retrain(self, entities: list[Entity], delay: float = 300.0) -> None:
-        """Re-train with the home's own names after the registry has been quiet for `delay` s.
+    def registry_changed(self, entities: Callable[[], list[Entity]], delay: float = 300.0) -> None:
+        """Note a registry change; re-train with the home's names once it has been quiet `delay` s.
 
+        Cheap to call on every discovery message: the names are read only when the timer fires.
         Never blocks: the current model keeps answering until the new one is loaded.
         """
-        names = frozenset(e.name for e in entities) | frozenset(e.area for e in entities if e.area)
-        if not names or names <= self.trained_names or self.state is not ModelState.READY:
+        self._last_change = time.monotonic()
+        self._entities = entities
+        if self._retrain is None or self._retrain.done():
+            self._retrain = asyncio.create_task(self._retrain_when_quiet(delay), name="nlu-retrain")
+
+    async def _retrain_when_quiet(self, delay: float) -> None:
+        while (wait := self._last_change + delay - time.monotonic()) > 0:  # noqa: ASYNC110 (debounce)
+            await asyncio.sleep(wait)
+        if self.state is not ModelState.READY or self._entities is None:
             return
-        if self._retrain is not None and not self._retrain.done():
-            self._retrain.cancel()
-        self._retrain = asyncio.create_task(self._retrain_later(entities, names, delay), name="nlu-retrain")
+        entities = self._entities()
+        names = frozenset(e.name for e in entities) | frozenset(e.area for e in entities if e.area)
+        if names and not names <= self.trained_names:
+            await self._retrain_later(entities, names, 0.0)
 
     async def _retrain_later(self, entities: list[Entity], names: frozenset[str], delay: float) -> None:
         await asyncio.sleep(delay)

@@ -54,6 +54,8 @@ class Registry:
     def __init__(self, area_overrides: Mapping[str, str] | None = None) -> None:
         self._by_id: dict[str, Entity] = {}
         self._by_key: dict[str, str] = {}
+        self._by_unique: dict[tuple[str, str], str] = {}
+        """(component, unique_id) → entity id: a migrated announcement keeps its id."""
         self._area_overrides = dict(area_overrides or {})
         self._version = 0
         self._snapshot = Snapshot()
@@ -86,6 +88,8 @@ class Registry:
         for entity in entities:
             self._by_id[entity.entity_id] = entity
             self._by_key[entity.discovery_key] = entity.entity_id
+            if entity.unique_id:
+                self._by_unique[(entity.component, entity.unique_id)] = entity.entity_id
         self._version += 1
 
     def apply(self, updates: Sequence[Entity | Removal]) -> Changes:
@@ -110,11 +114,9 @@ class Registry:
         existing_id = self._by_key.get(key)
         if existing_id is None and entity.unique_id:
             # The same unique_id announced under another topic (migration): keep its entity id.
-            existing_id = next(
-                (e.entity_id for e in self._by_id.values()
-                 if e.unique_id == entity.unique_id and e.component == entity.component),
-                None,
-            )
+            existing_id = self._by_unique.get((entity.component, entity.unique_id))
+            if existing_id is not None and existing_id not in self._by_id:
+                existing_id = None
             if existing_id is not None:
                 old = self._by_id[existing_id]
                 self._by_key.pop(old.discovery_key, None)
@@ -129,6 +131,8 @@ class Registry:
             return None
         self._by_id[entity.entity_id] = entity
         self._by_key[key] = entity.entity_id
+        if entity.unique_id:
+            self._by_unique[(entity.component, entity.unique_id)] = entity.entity_id
         return entity
 
     def _free_id(self, wanted: str) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from hub import codecs
 from hub.discovery import AvailabilityTracker
+from hub.discovery.availability import AvailabilityConfig
 from hub.domain import Entity, State, utcnow
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,22 +36,44 @@ class StateTracker:
 
     # -- entities --------------------------------------------------------------------------
     def track(self, entity: Entity) -> tuple[set[str], set[str]]:
-        """Start (or refresh) tracking `entity`; return (topics now needed, topics no longer needed)."""
-        before = self.topics()
-        self.untrack(entity.entity_id, keep_state=True)
-        self._entities[entity.entity_id] = entity
+        """Start (or refresh) tracking `entity`; return (topics now needed, topics no longer needed).
+
+        Incremental: only this entity's topics are compared, so a discovery storm of N entities
+        costs O(N), not O(N²).
+        """
+        entity_id = entity.entity_id
+        old = self._entity_topics(entity_id)
+        self.untrack(entity_id, keep_state=True)
+        self._entities[entity_id] = entity
         topics = set(codecs.state_topics(entity))
+        config = AvailabilityConfig.from_config(entity.config)
+        new = topics | ({src.topic for src in config.sources} if config else set())
+        used_by_others = {t for t in old | new if self._in_use(t)}
         self._availability.track(entity)
         for topic in topics:
-            self._routes[topic].add(entity.entity_id)
-        self._topics_of[entity.entity_id] = topics
-        if entity.entity_id not in self._states:
-            self._states[entity.entity_id] = State(entity.entity_id, UNKNOWN, self._base_attributes(entity))
-        after = self.topics()
-        return after - before, before - after
+            self._routes[topic].add(entity_id)
+        self._topics_of[entity_id] = topics
+        if entity_id not in self._states:
+            self._states[entity_id] = State(entity_id, UNKNOWN, self._base_attributes(entity))
+        return new - old - used_by_others, old - new - used_by_others
 
-    def untrack(self, entity_id: str, *, keep_state: bool = False) -> None:
-        """Stop tracking `entity_id` (and forget its state unless `keep_state`)."""
+    def _entity_topics(self, entity_id: str) -> set[str]:
+        entity = self._entities.get(entity_id)
+        topics = set(self._topics_of.get(entity_id, ()))
+        if entity is not None and (config := AvailabilityConfig.from_config(entity.config)) is not None:
+            topics |= {src.topic for src in config.sources}
+        return topics
+
+    def _in_use(self, topic: str) -> bool:
+        return bool(self._routes.get(topic)) or bool(self._availability.entities_for(topic))
+
+    def untrack(self, entity_id: str, *, keep_state: bool = False) -> set[str]:
+        """Stop tracking `entity_id` (and forget its state unless `keep_state`).
+
+        Returns:
+            Its topics that no other tracked entity reads (to unsubscribe).
+        """
+        mine = self._entity_topics(entity_id)
         for topic in self._topics_of.pop(entity_id, set()):
             routed = self._routes.get(topic)
             if routed is not None:
@@ -62,6 +85,7 @@ class StateTracker:
         if not keep_state:
             self._states.pop(entity_id, None)
             self._last_known.pop(entity_id, None)
+        return {t for t in mine if not self._in_use(t)}
 
     def restore(self, states: Iterable[State]) -> None:
         """Load states from the store at start-up (served before any new message arrives)."""
