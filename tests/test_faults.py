@@ -39,7 +39,17 @@ async def _announce(port: int, home: dict[str, str], hub: Hub) -> None:
 
 
 async def _drained(hub: Hub) -> None:
-    """Every state the hub accepted is committed (nothing acknowledged was lost)."""
+    """Every state the hub accepted is committed (nothing acknowledged was lost).
+
+    Messages still in flight when the load stops keep arriving for a moment: wait until the
+    hub's count of accepted states stops moving, then compare it with the database.
+    """
+    accepted = -1
+    for _ in range(100):
+        if hub.counters["states"] == accepted:
+            break
+        accepted = hub.counters["states"]
+        await asyncio.sleep(0.2)
     await hub.store.flush()
     stats = hub.store.stats
     assert stats.queue_length == 0 and stats.dropped_history == 0 and stats.rejected == 0, stats
