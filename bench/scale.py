@@ -120,6 +120,66 @@ def bench_resolver(sizes: list[int], repeat: int) -> None:
         print(f"  {n:>6} entities: {statistics.median(times):7.2f} / {times[int(0.99 * len(times)) - 1]:7.2f}")
 
 
+async def bench_instances(pg_url: str, messages: int, entities: int) -> None:
+    """The same burst ingested by one `hub run` and by two sharing a `$share` group, into PostgreSQL."""
+    import secrets
+    import subprocess
+
+    import asyncpg  # type: ignore[import-untyped]
+    from ingest import discovery, publisher  # bench/ingest.py
+
+    dsn = pg_url.replace("postgresql+asyncpg://", "postgresql://")
+    base = pg_url.rpartition("/")[0]
+    print(f"instances: {messages} state messages (QoS 0) for {entities} entities into PostgreSQL, "
+          f"load={os.getloadavg()[0]:.2f}")
+    for count in (1, 2):
+        work = Path(tempfile.mkdtemp(prefix="hub-inst-"))
+        name = f"hub_bench_{secrets.token_hex(3)}"
+        admin = await asyncpg.connect(dsn)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        async with MosquittoProcess(workdir=work) as broker:
+            procs = []
+            for i in range(count):
+                env = {**os.environ, "HUB_DATA_DIR": str(work / f"d{i}"), "HUB_MQTT_URL": broker.url,
+                       "HUB_DB_URL": f"{base}/{name}", "HUB_HTTP": f"127.0.0.1:{free_port()}", "HUB_TOKEN": "t",
+                       "HUB_TRAIN_ON_START": "false", "HUB_ZEROCONF": "false", "HUB_CLIENT_ID": f"hub-{i}",
+                       "HUB_SHARED_GROUP": "hubs", "HUB_LOG_LEVEL": "warning", "HUB_REMOVAL_GRACE": "3600"}
+                (work / f"d{i}").mkdir()
+                procs.append(subprocess.Popen([sys.executable, "-m", "hub.cli", "run"], env=env, cwd=work / f"d{i}",
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            msgs = [{"topic": t, "payload": p, "qos": 1, "retain": True} for t, p in discovery(entities).items()]
+            await asyncio.to_thread(mqtt_publish.multiple, msgs, hostname="127.0.0.1", port=broker.port)
+            db = await asyncpg.connect(f"{dsn.rpartition('/')[0]}/{name}")
+            while True:
+                try:
+                    if await db.fetchval("select count(*) from entities") >= entities:
+                        break
+                except asyncpg.UndefinedTableError:
+                    pass
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(2.0)
+            out = str(work / "sent.json")
+            t0 = time.perf_counter()
+            await asyncio.to_thread(publisher, broker.port, entities, messages, 0.0, out)
+            while await db.fetchval("select count(*) from state_history") < messages:
+                if time.perf_counter() - t0 > 300:
+                    break
+                await asyncio.sleep(0.05)
+            took = time.perf_counter() - t0
+            stored = await db.fetchval("select count(*) from state_history")
+            await db.close()
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(20)
+        admin = await asyncpg.connect(dsn)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        print(f"  {count} instance{'s' if count > 1 else ' '}: {stored}/{messages} stored in {took:.1f} s = "
+              f"{stored / took:,.0f} msg/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -128,8 +188,15 @@ def main() -> None:
     r = sub.add_parser("resolver")
     r.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10_000])
     r.add_argument("--repeat", type=int, default=50)
+    i = sub.add_parser("instances")
+    i.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    i.add_argument("--messages", type=int, default=40_000)
+    i.add_argument("--entities", type=int, default=1000)
     args = parser.parse_args()
-    if args.what == "discovery":
+    if args.what == "instances":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        asyncio.run(bench_instances(args.pg, args.messages, args.entities))
+    elif args.what == "discovery":
         asyncio.run(bench_discovery(args.entities))
     else:
         bench_resolver(args.sizes, args.repeat)
