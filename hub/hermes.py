@@ -14,7 +14,6 @@ dialogue session, the hub's answer ends the session on `hermes/dialogueManager/e
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -24,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 from hub.assistant import ModelNotReadyError
 from hub.domain import Message, Parse, Slot
 from hub.errors import HubError
-from hub.mqtt import MqttClient, Received
+from hub.mqtt import Received
 from hub.textcmd import MAX_INFLIGHT, MAX_PAYLOAD, MAX_TEXT, run_text
+from hub.topicservice import TopicService
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -377,7 +377,7 @@ def _hub_lang(lang: str | None) -> str | None:
 
 
 # -- the service ------------------------------------------------------------------------------
-class Hermes:
+class Hermes(TopicService):
     """The Hermes NLU service.
 
     Args:
@@ -386,46 +386,12 @@ class Hermes:
     """
 
     def __init__(self, hub: Hub, execute: bool = False) -> None:
-        self.hub = hub
+        super().__init__(hub)
         self.execute = execute
-        self._running = False
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def __aenter__(self) -> Hermes:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    def _mqtt(self) -> MqttClient:
-        if self.hub.mqtt is None:
-            raise HubError("the hub is not started (no MQTT client)")
-        return self.hub.mqtt
-
-    async def start(self) -> None:
-        """Subscribe to `hermes/nlu/query` (QoS 1)."""
-        mqtt = self._mqtt()
-        if not self._running:
-            self._running = True
-            mqtt.add_handler(self._on_messages)
-            mqtt.subscribe(QUERY_TOPIC, 1)
-            _LOGGER.info("Hermes NLU on %s (execute=%s)", QUERY_TOPIC, self.execute)
-
-    async def stop(self) -> None:
-        """Unsubscribe, then cancel and await the queries in flight."""
-        if not self._running:
-            return
-        self._running = False
-        if self.hub.mqtt is not None:
-            self.hub.mqtt.unsubscribe(QUERY_TOPIC)
-            self.hub.mqtt.remove_handler(self._on_messages)
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    @property
+    def topic(self) -> str:
+        return QUERY_TOPIC
 
     def _on_messages(self, batch: Sequence[Received]) -> None:
         if not self._running:

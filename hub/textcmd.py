@@ -13,7 +13,6 @@ limits what text arriving over MQTT may act on; Hermes shares the check (`run_te
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -23,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from hub.domain import Message
 from hub.errors import HubError
-from hub.mqtt import MqttClient, Received
+from hub.mqtt import Received
+from hub.topicservice import TopicService
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -200,7 +200,7 @@ class _Confirmations:
         return self.issued.pop(confirm_id, None) is not None
 
 
-class TextCommands:
+class TextCommands(TopicService):
     """The MQTT text-command service.
 
     Args:
@@ -208,9 +208,7 @@ class TextCommands:
     """
 
     def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        self._running = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        super().__init__(hub)
         self._confirmations = _Confirmations()
 
     @property
@@ -220,42 +218,6 @@ class TextCommands:
     @property
     def result_topic(self) -> str:
         return f"{self.hub.settings.topic_prefix}/command/result"
-
-    async def __aenter__(self) -> TextCommands:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    def _mqtt(self) -> MqttClient:
-        if self.hub.mqtt is None:
-            raise HubError("the hub is not started (no MQTT client)")
-        return self.hub.mqtt
-
-    async def start(self) -> None:
-        """Subscribe to the command topic (QoS 1)."""
-        mqtt = self._mqtt()
-        if not self._running:
-            self._running = True
-            mqtt.add_handler(self._on_messages)
-            mqtt.subscribe(self.topic, 1)
-            _LOGGER.info("MQTT text commands on %s → %s", self.topic, self.result_topic)
-
-    async def stop(self) -> None:
-        """Unsubscribe, then cancel and await the commands in flight."""
-        if not self._running:
-            return
-        self._running = False
-        if self.hub.mqtt is not None:
-            self.hub.mqtt.unsubscribe(self.topic)
-            self.hub.mqtt.remove_handler(self._on_messages)
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     def _on_messages(self, batch: Sequence[Received]) -> None:
         if not self._running:
