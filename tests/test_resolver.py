@@ -273,3 +273,19 @@ def test_on_off_rescue_needs_a_verb_and_an_exact_name(
 ) -> None:
     r = resolve(Parse(text, lang, "none", 0.4), home)
     assert calls(r) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "expected"),
+    [
+        ("打开水壶", {"name": "水壶"}, [("switch.turn_on", "switch.kettle")]),
+        ("打开水壶", {}, [("switch.turn_on", "switch.kettle")]),  # the model tagged nothing usable
+        ("打开打印机", {"name": "打印机"}, []),  # no printer in this home: refused, never guessed
+    ],
+)
+def test_device_names_cross_languages(home: Snapshot, text: str, slots: dict[str, str],
+                                      expected: list[tuple[str, str]]) -> None:
+    r = resolve(parse(text, "turn_on", "zh", **slots), home)
+    assert calls(r) == expected
+    if not expected:
+        assert r.error is not None

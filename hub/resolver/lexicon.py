@@ -71,6 +71,31 @@ def area_lexicon() -> Mapping[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in out.items()}
 
 
+@functools.cache
+def name_lexicon() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    """Device-name concept → language → matching keys, from devices/names.yaml."""
+    raw = yaml.safe_load((data_path("devices") / "names.yaml").read_text("utf-8")) or {}
+    return {
+        str(concept): {lang: tuple(key(str(w)) for w in items or ()) for lang, items in (words or {}).items()}
+        for concept, words in (raw.get("names") or {}).items()
+    }
+
+
+def translations(text: str) -> list[str]:
+    """The same device name in the other language ("咖啡机" → "coffee machine", "coffee maker", …).
+
+    The whole mention must be a lexicon word, or a lexicon word plus leading words that are kept
+    as they are ("厨房咖啡机" → "厨房 coffee machine" is not attempted: only whole words translate).
+    """
+    k = key(text)
+    out: list[str] = []
+    for words in name_lexicon().values():
+        for lang, keys in words.items():
+            if k in keys:
+                out += [w for other, ws in words.items() if other != lang for w in ws]
+    return list(dict.fromkeys(out))
+
+
 def concepts_of(text: str) -> frozenset[str]:
     """Concepts an area phrase names: exact lexicon word first, else the longest word inside it."""
     k = key(text)

@@ -24,8 +24,10 @@ from hub.resolver.lexicon import (
     concepts_of,
     has_cjk,
     key,
+    name_lexicon,
     norm,
     squash,
+    translations,
 )
 
 EVERYTHING_COMPONENTS = ("light", "switch", "fan")
@@ -105,6 +107,12 @@ def mention_of(parse: Parse, home: Home) -> Mention:
         found = [w for w in lexicon if len(w) > 1 and _contains(text, w)]
         if found:
             area = max(found, key=len)
+    if not names:
+        # A device noun from the bilingual name lexicon ("水壶"), matched by translation later.
+        nouns = [w for words in name_lexicon().values() for ws in words.values() for w in ws
+                 if len(w) > 1 and _contains(text, w)]
+        if nouns:
+            names.append(max(nouns, key=len))
     return Mention(names, area, None, all_words)
 
 
@@ -260,6 +268,10 @@ def select(req: Request, home: Home) -> Selection:
     if m.names:
         for name in m.names:
             found = match_name(name, pool, home, areas is not None)
+            for other in translations(name) if not found else ():
+                found = match_name(other, pool, home, areas is not None)
+                if found:
+                    break
             if found:
                 return _one_or_all(_prefer(found, req.comps, req.parse.text), m, req, area_name)
         parts = _decompose(m.names[0], lang)
