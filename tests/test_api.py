@@ -238,6 +238,9 @@ async def test_size_limits_and_bad_requests(mosquitto: MosquittoProcess, tmp_pat
         for path in ("/api/command", "/api/services/switch/turn_on"):
             status, kind, body = await raw(settings, "POST", path, data=b"{not json")
             assert status == 400 and json.loads(body) == {"message": "Invalid JSON specified."}
+            deep = b'{"text": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"  # under the size limit, too deep
+            status, kind, body = await raw(settings, "POST", path, data=deep)
+            assert status == 400 and "nested" in json.loads(body)["message"], body
         for path in ("/api/commands?limit=0", "/api/commands?limit=x", "/api/history/period/yesterday",
                      "/api/history/period", "/api/history/switch.kettle?start=soon",
                      "/api/history/switch.kettle?limit=-1"):

@@ -88,6 +88,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise bad_request("Invalid JSON specified.") from None
+    except RecursionError:
+        raise bad_request("The JSON is nested too deeply.") from None
     if not isinstance(body, dict):
         raise bad_request("The body must be a JSON object.")
     return body
