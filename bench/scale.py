@@ -103,7 +103,20 @@ def bench_resolver(sizes: list[int], repeat: int) -> None:
         Parse("is the garage blind open", "en", "get_state", 0.99, (Slot("area", "garage"), Slot("device_class", "blind"))),
         Parse("打开客厅的灯", "zh", "turn_on", 0.99, (Slot("area", "客厅"), Slot("device_class", "灯"))),
     ]
-    print(f"resolver: median / p99 per sentence (ms), {repeat} runs each, load={os.getloadavg()[0]:.2f}")
+    model = ROOT / "data" / "models" / "default"
+    parser = None
+    if (model / "model.safetensors").exists():
+        import torch
+
+        from hub.nlu.infer import Parser
+
+        torch.set_num_threads(1)
+        parser = Parser.load(model)
+    from hub.ask import understand
+
+    texts = [p.text for p in parses]
+    print(f"resolver: median / p99 per sentence (ms), {repeat} runs each, load={os.getloadavg()[0]:.2f}; "
+          f"then hub ask's pipeline (parse + resolve + encode) with {model if parser else 'no model'}")
     for n in sizes:
         reg = Registry()
         for topic, payload in home(n).items():
@@ -117,7 +130,17 @@ def bench_resolver(sizes: list[int], repeat: int) -> None:
                 resolve(p, snap, {})
                 times.append((time.perf_counter() - t0) * 1000)
         times.sort()
-        print(f"  {n:>6} entities: {statistics.median(times):7.2f} / {times[int(0.99 * len(times)) - 1]:7.2f}")
+        line = f"  {n:>6} entities: resolve {statistics.median(times):7.2f} / {times[int(0.99 * len(times)) - 1]:7.2f}"
+        if parser is not None:
+            asks: list[float] = []
+            for _ in range(max(1, repeat // 5)):
+                for text in texts:
+                    t0 = time.perf_counter()
+                    understand(parser.parse(text), snap, {})
+                    asks.append((time.perf_counter() - t0) * 1000)
+            asks.sort()
+            line += f"   ask {statistics.median(asks):7.2f} / {asks[int(0.99 * len(asks)) - 1]:7.2f}"
+        print(line)
 
 
 async def bench_instances(pg_url: str, messages: int, entities: int) -> None:
