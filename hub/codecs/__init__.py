@@ -117,6 +117,28 @@ def _handlers(entity: Entity) -> list[tuple[str, Handler]]:
     return found
 
 
+_DERIVED: dict[str, tuple[Entity, list[tuple[str, Handler]], dict[str, Any]]] = {}
+"""entity_id → (the Entity it was built from, its handlers, its config attributes).
+
+`decode` runs for every state message; the handlers and attributes depend only on the Entity,
+which is immutable and replaced (never edited) when discovery changes it, so they are computed
+once per Entity object. Bounded: cleared when it outgrows any real home.
+"""
+
+
+def _derived(entity: Entity) -> tuple[list[tuple[str, Handler]], dict[str, Any]]:
+    hit = _DERIVED.get(entity.entity_id)
+    if hit is not None and hit[0] is entity:
+        return hit[1], hit[2]
+    codec = _codec(entity)
+    attrs = dict(codec.attributes(entity)) if codec else {"friendly_name": entity.name}
+    handlers = _handlers(entity)
+    if len(_DERIVED) > 200_000:
+        _DERIVED.clear()
+    _DERIVED[entity.entity_id] = (entity, handlers, attrs)
+    return handlers, attrs
+
+
 def state_topics(entity: Entity) -> set[str]:
     """Every topic whose messages change this entity's state or attributes."""
     return {t for t, _ in _handlers(entity)}
@@ -151,12 +173,12 @@ def decode(
         now: The time to stamp (defaults to the current UTC time).
     """
     codec = _codec(entity)
-    handlers = [h for t, h in _handlers(entity) if t == topic]
+    all_handlers, base_attributes = _derived(entity)
+    handlers = [h for t, h in all_handlers if t == topic]
     if codec is None or not handlers:
         return None
-    base = initial_state(entity, now)
-    before = previous or base
-    draft = Draft(before.state, {**before.attributes, **base.attributes})
+    before = previous or initial_state(entity, now)
+    draft = Draft(before.state, {**before.attributes, **base_attributes})
     for handle in handlers:
         try:
             handle(entity, payload, draft)
