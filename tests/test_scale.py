@@ -69,9 +69,11 @@ async def test_two_instances_store_every_state_exactly_once(
             # One registry: either instance serves every entity and the latest states.
             states = await hubs[1].get("/api/states")
             assert len(states) == ENTITIES
-            latest = {s["entity_id"]: s["state"] for s in states}
-            assert latest["sensor.scale_0"] == str(float(MESSAGES - ENTITIES)) or \
-                float(latest["sensor.scale_0"]) == MESSAGES - ENTITIES
+            latest = {s["entity_id"]: float(s["state"]) for s in states}
+            # Round-robin sharing gives no per-entity order across instances: the newest decode
+            # wins in the database, so the current state is one of the entity's last updates
+            # (published 50 messages, a few milliseconds, apart).
+            assert latest["sensor.scale_0"] in {MESSAGES - ENTITIES, MESSAGES - 2 * ENTITIES}, latest["sensor.scale_0"]
             # Commands are accepted by any instance.
             device = Peer(mosquitto.port).start()
             peer.publish("homeassistant/switch/scale_plug/config", json.dumps(

@@ -244,12 +244,19 @@ def state_from_row(row: Row[Any]) -> State:
     )
 
 
-def upsert(dialect: str, table: Table, key: str, exclude: Sequence[str] = ()) -> Insert:
-    """INSERT … ON CONFLICT (key) DO UPDATE every column but `key` and `exclude`."""
+def upsert(
+    dialect: str, table: Table, key: str, exclude: Sequence[str] = (), newer: str | None = None
+) -> Insert:
+    """INSERT … ON CONFLICT (key) DO UPDATE every column but `key` and `exclude`.
+
+    With `newer`, a row is only replaced by one whose `newer` column is not older (several hub
+    instances may commit one entity's states out of order).
+    """
     stmt = dialect_insert(dialect, table)
     keep = {key, *exclude}
     update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keep}
-    result: Insert = stmt.on_conflict_do_update(index_elements=[key], set_=update)
+    where = table.c[newer] <= stmt.excluded[newer] if newer else None
+    result: Insert = stmt.on_conflict_do_update(index_elements=[key], set_=update, where=where)
     return result
 
 

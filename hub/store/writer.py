@@ -104,7 +104,8 @@ _SQLITE_APPEND = (
 _SQLITE_UPSERT = (
     "INSERT INTO states (entity_id, state, attributes, last_changed, last_updated) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (entity_id) DO UPDATE SET state = excluded.state, attributes = excluded.attributes, "
-    "last_changed = excluded.last_changed, last_updated = excluded.last_updated"
+    "last_changed = excluded.last_changed, last_updated = excluded.last_updated "
+    "WHERE excluded.last_updated >= states.last_updated"
 )
 
 
@@ -166,7 +167,7 @@ class StateWriter:
     def _statements(dialect: str) -> tuple[Insert, Insert]:
         if dialect not in ("postgresql", "sqlite"):
             raise StoreError(f"unsupported database dialect {dialect!r}")
-        return upsert(dialect, states, "entity_id"), state_history.insert()
+        return upsert(dialect, states, "entity_id", newer="last_updated"), state_history.insert()
 
     # -- producer side -------------------------------------------------------------------------
 
