@@ -72,6 +72,7 @@ class Hub:
         self._dirty: dict[str, Entity] = {}
         self._gone: set[str] = set()
         self._persist_task: asyncio.Task[None] | None = None
+        self._persist_lock = asyncio.Lock()
         self._sweep_started = False
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
@@ -251,12 +252,26 @@ class Hub:
         await self._persist_entities()
 
     async def _persist_entities(self) -> None:
-        dirty, self._dirty = list(self._dirty.values()), {}
-        gone, self._gone = list(self._gone), set()
-        if gone:
-            await self.store.remove_entities(gone)
-        if dirty:
-            await self.store.save_entities(dirty)
+        """Write registry changes to the store; when it returns, every change made before the call is saved.
+
+        One writer at a time (a lock), and a write that fails or is cancelled (hub stopping) puts its
+        changes back, so no discovered entity is lost between the registry and the database.
+        """
+        async with self._persist_lock:
+            dirty, self._dirty = self._dirty, {}
+            gone, self._gone = self._gone, set()
+            try:
+                if gone:
+                    await self.store.remove_entities(sorted(gone))
+                    gone = set()
+                if dirty:
+                    await self.store.save_entities(list(dirty.values()))
+            except BaseException:
+                for entity_id, entity in dirty.items():  # changes made meanwhile are newer: they win
+                    if entity_id not in self._gone:
+                        self._dirty.setdefault(entity_id, entity)
+                self._gone |= {g for g in gone if g not in self._dirty}
+                raise
 
     # -- state listeners -------------------------------------------------------------------
     def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
