@@ -158,8 +158,11 @@ class Assistant:
 
     async def _retrain_later(self, entities: list[Entity], names: frozenset[str], delay: float) -> None:
         await asyncio.sleep(delay)
-        home = {e.discovery_key: dict(e.config) | {"name": e.name, "device": {"identifiers": [e.entity_id],
-                "name": e.name, "suggested_area": e.area}} for e in entities}
+        # Valid discovery topics (a device-discovery key "…/config#cmp" is not one) whose friendly
+        # name comes out as the entity's: a null name takes the device's.
+        home = {f"homeassistant/{e.component}/hub_{i}/config": dict(e.config) | {"name": None, "device": {
+                "identifiers": [e.entity_id], "name": e.name, "suggested_area": e.area}}
+                for i, e in enumerate(entities)}
         path = self.settings.data_dir / "home.json"
         path.write_text(json.dumps(home, ensure_ascii=False), encoding="utf-8")
         await self._train_then_load(path)

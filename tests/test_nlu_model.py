@@ -126,6 +126,11 @@ def test_cli_help_has_examples() -> None:
 
 def test_home_slot_values(tmp_path: Path) -> None:
     home = tmp_path / "home.json"
-    payload = {"name": None, "dev": {"name": "Desk Lamp", "sa": "Study"}}
+    payload = {"name": None, "cmd_t": "x/set", "dev": {"ids": ["x"], "name": "Desk Lamp", "sa": "Study"}}
     home.write_text(json.dumps({"homeassistant/light/x/config": json.dumps(payload)}))
     assert commands.home_slot_values(home) == {"name": ["Desk Lamp"], "area": ["Study"]}
+    # Device-based discovery counts too, with HA's friendly names (device + entity name).
+    device = {"dev": {"ids": ["d"], "name": "Hall", "sa": "Hallway"}, "o": {"name": "t"},
+              "cmps": {"l": {"p": "light", "name": "Spot", "cmd_t": "h/set"}}}
+    home.write_text(json.dumps({"homeassistant/device/d/config": device}))
+    assert commands.home_slot_values(home) == {"name": ["Hall Spot"], "area": ["Hallway"]}

@@ -26,26 +26,18 @@ def default_data_dir() -> Path:
 
 
 def home_slot_values(path: Path) -> dict[str, list[str]]:
-    """Names and areas of a home file (discovery topic → payload JSON), for per-home training.
+    """Friendly names and areas of a home file (discovery topic → payload JSON), for per-home training.
 
-    A placeholder until the resolver's home loader is wired in: it reads `name`, the device's
-    `name` and `suggested_area` (abbreviated or not) from each payload.
+    Read through the discovery parser, so abbreviations, device-based discovery and HA's naming
+    rules apply exactly as in the running hub.
+
+    Raises:
+        ValueError: The file cannot be read or is not a JSON object.
     """
-    home = json.loads(Path(path).read_text("utf-8"))
-    names: set[str] = set()
-    areas: set[str] = set()
-    for payload in home.values():
-        config = json.loads(payload) if isinstance(payload, str) and payload else payload
-        if not isinstance(config, dict):
-            continue
-        device = config.get("device") or config.get("dev") or {}
-        for value in (config.get("name"), device.get("name")):
-            if isinstance(value, str) and value.strip():
-                names.add(value.strip())
-        area = device.get("suggested_area") or device.get("sa")
-        if isinstance(area, str) and area.strip():
-            areas.add(area.strip())
-    return {"name": sorted(names), "area": sorted(areas)}
+    from hub.ask import load_home
+
+    entities = load_home(path).entities.values()
+    return {"name": sorted({e.name for e in entities}), "area": sorted({e.area for e in entities if e.area})}
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
