@@ -10,6 +10,13 @@ fresh database (a temporary SQLite file; a temporary PostgreSQL schema).
 
 `--pg-url` defaults to `HUB_TEST_PG_URL`; without either, PostgreSQL is skipped. Results are
 printed, not written to BENCHMARKS.md.
+
+    .venv/bin/python bench/store_write.py --contended
+
+`--contended`: SQLite commit time of 500-state batches (1,000 entities, history on, as the hub
+commits at 10k msg/s) while another Python thread keeps the GIL busy, as paho's network thread
+does under load. The writer's one-statement batches are compared in the same run with the
+`executemany` path it replaced, which steps (and gives up the GIL) once per row.
 """
 
 from __future__ import annotations
@@ -19,8 +26,11 @@ import asyncio
 import os
 import statistics
 import tempfile
+import threading
 import time
+import types
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +40,70 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hub.domain import State
 from hub.store import Store
+from hub.store.writer import _sqlite_row
+
+_EXECUTEMANY_APPEND = (
+    "INSERT INTO state_history (entity_id, state, attributes, last_changed, last_updated) VALUES (?, ?, ?, ?, ?)"
+)
+_EXECUTEMANY_UPSERT = (
+    "INSERT INTO states (entity_id, state, attributes, last_changed, last_updated) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (entity_id) DO UPDATE SET state = excluded.state, attributes = excluded.attributes, "
+    "last_changed = excluded.last_changed, last_updated = excluded.last_updated "
+    "WHERE excluded.last_updated >= states.last_updated"
+)
+
+
+async def _executemany_write(self: Any, current: Sequence[State], history: Sequence[State]) -> None:
+    """The writer's SQLite path before one-statement batches: a driver step per row."""
+    async with self._engine.begin() as conn:
+        if current:
+            await conn.exec_driver_sql(_EXECUTEMANY_UPSERT, [_sqlite_row(s) for s in current])
+        if history:
+            await conn.exec_driver_sql(_EXECUTEMANY_APPEND, [_sqlite_row(s) for s in history])
+
+
+async def _contended(strategy: str, batches: int, busy: bool) -> list[float]:
+    """Milliseconds per `flush()` of 500 states over 1,000 entities, optionally with a busy thread."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    spinner = threading.Thread(target=spin, daemon=True)
+    timings: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Store(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}") as store:
+            if strategy == "executemany":
+                writer = store._writer  # bench-only: put the previous strategy back for comparison
+                writer._write = types.MethodType(_executemany_write, writer)  # type: ignore[union-attr]
+            base = datetime(2025, 1, 1, tzinfo=UTC)
+            if busy:
+                spinner.start()
+            try:
+                for b in range(batches):
+                    states = [
+                        State(f"sensor.bench_{(b * 500 + i) * 7 % 1000}", str(i), {"unit_of_measurement": "°C"},
+                              base + timedelta(milliseconds=b * 500 + i), base + timedelta(milliseconds=b * 500 + i))
+                        for i in range(500)
+                    ]
+                    started = time.perf_counter()
+                    for state in states:
+                        store.put_state(state)
+                    await store.flush()
+                    timings.append((time.perf_counter() - started) * 1000)
+            finally:
+                stop.set()
+    return timings
+
+
+async def contended(batches: int) -> None:
+    print(f"SQLite, {batches} batches of 500 states (1,000 entities, history on): ms per batch")
+    for busy in (False, True):
+        for strategy in ("json_each", "executemany"):
+            runs = sorted(await _contended(strategy, batches, busy))
+            print(f"  {'busy thread' if busy else 'idle       '}  {strategy:12s} median {statistics.median(runs):8.1f}"
+                  f"  p90 {runs[int(0.9 * len(runs))]:8.1f}  max {runs[-1]:8.1f}")
 
 
 def _states(n: int, round_: int) -> list[State]:
@@ -85,7 +159,12 @@ async def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-url", default=os.environ.get("HUB_TEST_PG_URL"))
+    parser.add_argument("--contended", action="store_true", help="SQLite batch commits beside a busy thread")
+    parser.add_argument("--batches", type=int, default=40, help="batches per strategy with --contended")
     args = parser.parse_args()
+    if args.contended:
+        await contended(args.batches)
+        return
     backends: list[str] = ["sqlite"] + (["postgresql"] if args.pg_url else [])
     print(f"rows per run: {args.rows}, median of {args.repeat} runs (states/s)")
     for backend in backends:
