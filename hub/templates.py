@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import jinja2
+import orjson
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hub.errors import TemplateError
@@ -155,17 +156,17 @@ def render_value(source: str | None, payload: str) -> str:
     path = _simple_path(source)
     if path is not None:
         try:
-            found = _walk(json.loads(payload), path)
+            found = _walk(orjson.loads(payload), path)
         except (ValueError, RecursionError):
             found = _MISSING
         if found is _MISSING:
             return ""
         if isinstance(found, dict | list):  # Jinja's repr of containers: let it render them
-            return render(source, value=payload, value_json=json.loads(payload))
+            return render(source, value=payload, value_json=orjson.loads(payload))
         return str(found).strip()
     value_json: Any
     try:
-        value_json = json.loads(payload)
+        value_json = orjson.loads(payload)
     except (ValueError, RecursionError):
         value_json = jinja2.ChainableUndefined(name="value_json")
     return render(source, value=payload, value_json=value_json)

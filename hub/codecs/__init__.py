@@ -12,11 +12,12 @@ preset, an unknown data key and a service the entity does not support are refuse
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from hub.codecs import climate, cover, fan, light, lock, sensor, switch, vacuum
 from hub.codecs.base import UNKNOWN, Codec, Draft, Handler, cfg, topic
@@ -99,7 +100,7 @@ def encode(
 
 def _json_attributes(entity: Entity, payload: str, draft: Draft) -> None:
     rendered = render_value(cfg(entity, "json_attributes_template"), payload)
-    values = json.loads(rendered)
+    values = orjson.loads(rendered)
     if not isinstance(values, dict):
         raise ValueError("json_attributes payload is not a JSON object")
     protected = _BLOCKED_EXTRA | set(CODECS[entity.component].attributes(entity))

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+import orjson
 
 from hub.codecs.base import (
     PAYLOAD_NONE,
@@ -115,7 +116,7 @@ def _position(entity: Entity, payload: str, draft: Draft) -> None:
     if not value:
         return
     try:
-        parsed = json.loads(value)
+        parsed = orjson.loads(value)
     except ValueError:
         parsed = None
     if isinstance(parsed, dict):

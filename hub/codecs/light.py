@@ -15,6 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from hub.codecs import colors
 from hub.codecs.base import (
     PAYLOAD_NONE,
@@ -363,7 +365,7 @@ _BASIC_ROLES: tuple[tuple[str, Handler], ...] = (
 
 
 def _json_state(entity: Entity, payload: str, draft: Draft) -> None:
-    values = json.loads(payload)
+    values = orjson.loads(payload)
     if not isinstance(values, dict):
         raise ValueError("JSON light state is not an object")
     if "state" in values:

@@ -8,9 +8,10 @@ when absent).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+import orjson
 
 from hub.codecs.base import (
     Codec,
@@ -66,7 +67,7 @@ def _set_fan_speed(entity: Entity, data: Mapping[str, Any], current: State | Non
 
 
 def _state(entity: Entity, payload: str, draft: Draft) -> None:
-    values = json.loads(payload)
+    values = orjson.loads(payload)
     if not isinstance(values, dict):
         log_drop(entity, "state_topic", payload, "not a JSON object")
         return
