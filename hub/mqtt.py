@@ -165,6 +165,9 @@ class MqttClient:
             # A clean disconnect suppresses the will; say "offline" ourselves.
             info = client.publish(self.will.topic, self.will.payload, self.will.qos, self.will.retain)
             await asyncio.to_thread(_wait_published, info, 2.0)
+        # paho's thread may run its loop once more after the DISCONNECT went out and log "Client
+        # is not connected" as an error on every clean stop; nothing is wrong then.
+        client.disable_logger()
         client.disconnect()
         await asyncio.to_thread(client.loop_stop)
 

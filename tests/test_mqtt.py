@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -107,3 +108,17 @@ def test_topic_matches() -> None:
     assert topic_matches("a/+/c", "a/b/c")
     assert topic_matches("$share/g/a/#", "a/b/c")
     assert not topic_matches("a/+", "a/b/c")
+
+
+async def test_clean_stop_logs_no_error(mosquitto: MosquittoProcess, caplog: pytest.LogCaptureFixture) -> None:
+    client = MqttClient(
+        MqttUrl.parse(mosquitto.url), client_id="t-stop",
+        will=Message("hub/status", "offline", 1, True), birth=Message("hub/status", "online", 1, True),
+    )
+    client.subscribe("state/#", 1)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            async with client:
+                assert client.connected
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
