@@ -140,12 +140,12 @@ class Hub:
     async def _broker_url(self) -> tuple[MqttUrl, int]:
         configured = self.settings.mqtt
         if configured is not None:
-            return configured, 5
+            return configured, self.settings.mqtt_protocol
         if self.settings.zeroconf and not self.settings.demo:
             found = await find_broker(self.settings.zeroconf_timeout)
             if found is not None:
                 _LOGGER.info("using the broker found by zeroconf: %s", found)
-                return found, 5
+                return found, self.settings.mqtt_protocol
         broker, protocol = await start_embedded_broker()
         self._stack.push_async_callback(broker.close)
         return MqttUrl.parse(broker.url), protocol
@@ -440,6 +440,7 @@ class Hub:
                 "state": mqtt.state.value if mqtt else "not_started",
                 "error": mqtt.last_error if mqtt else None,
                 "connects": mqtt.connects if mqtt else 0,
+                "protocol": ("5" if mqtt.protocol == 5 else "3.1.1") if mqtt else None,
             },
             "store": {"healthy": self.store.healthy, **_jsonable(stats)},
             "entities": len(self.registry),

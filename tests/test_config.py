@@ -43,12 +43,25 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         ({"HUB_LANGUAGE": "fr"}, "HUB_LANGUAGE"),
         ({"HUB_DB_URL": "hub.db"}, "HUB_DB_URL"),
         ({"HUB_TOPIC_PREFIX": "hub/#"}, "HUB_TOPIC_PREFIX"),
+        ({"HUB_MQTT_PROTOCOL": "3"}, "HUB_MQTT_PROTOCOL"),
     ],
 )
 def test_bad_setting_names_the_key(env: dict[str, str], key: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(None, environ=env)
     assert key in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "protocol"), [("5", 5), ("3.1.1", 4), ("4", 4)])
+def test_mqtt_protocol(value: str, protocol: int) -> None:
+    assert load_settings(None, environ={}).mqtt_protocol == 5
+    assert load_settings(None, environ={"HUB_MQTT_PROTOCOL": value}).mqtt_protocol == protocol
+
+
+def test_mqtt_protocol_from_yaml(tmp_path: Path) -> None:
+    file = tmp_path / "hub.yaml"
+    file.write_text("mqtt:\n  protocol: 3.1.1\n")
+    assert load_settings(file, environ={}).mqtt_protocol == 4
 
 
 def test_bad_setting_exits_2_with_one_clear_line(

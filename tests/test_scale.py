@@ -1,4 +1,4 @@
-"""Scale-out: two hub processes share one PostgreSQL and one Mosquitto (MQTT 5 $share)."""
+"""Scale-out: two hub processes share one PostgreSQL and one Mosquitto (`$share` subscriptions)."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ def _discovery(i: int) -> str:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("protocol", ["5", "3.1.1"])
 async def test_two_instances_store_every_state_exactly_once(
-    mosquitto: MosquittoProcess, pg_url: str, tmp_path: Path
+    mosquitto: MosquittoProcess, pg_url: str, tmp_path: Path, protocol: str
 ) -> None:
+    """Mosquitto shares `$share/…` subscriptions among MQTT 5 and 3.1.1 clients alike."""
     async with private_database(pg_url) as db_url:
         hubs = [HubProcess(tmp_path / f"hub{i}", mosquitto.url, db_url, HUB_CLIENT_ID=f"hub-{i}",
-                           HUB_SHARED_GROUP="hubs") for i in range(2)]
+                           HUB_SHARED_GROUP="hubs", HUB_MQTT_PROTOCOL=protocol) for i in range(2)]
         peer = Peer(mosquitto.port).start()
         try:
             for hub in hubs:
@@ -44,6 +46,7 @@ async def test_two_instances_store_every_state_exactly_once(
                     break
                 await asyncio.sleep(0.1)
             assert all(h["entities"] == ENTITIES for h in healths), healths
+            assert [h["mqtt"]["protocol"] for h in healths] == [protocol, protocol]
             await asyncio.sleep(1.0)  # both instances' state subscriptions are in place
             before = [h["counters"]["messages_in"] for h in healths]
             for n in range(MESSAGES):
