@@ -88,14 +88,14 @@ class Settings:
     client_id: str = "hub"
     """MQTT client id (HUB_CLIENT_ID); must differ per instance when scaling out."""
     shared_group: str | None = None
-    """MQTT 5 shared-subscription group for state topics when several hubs share a broker."""
+    """`$share` subscription group for state topics when several hubs share a broker."""
     reconnect_max: float = 30.0
     """Longest wait between reconnect attempts, seconds (HUB_RECONNECT_MAX)."""
-    mqtt_protocol: int = 5
-    """MQTT version to speak to a configured or discovered broker: 5, or 4 for 3.1.1
-    (HUB_MQTT_PROTOCOL `5` | `3.1.1`). The hub uses nothing 3.1.1 lacks (Mosquitto and EMQX take
-    `$share` subscriptions from 3.1.1 clients too), and paho receives ~1.7× faster without MQTT 5
-    properties (BENCHMARKS.md)."""
+    mqtt_protocol: int = 4
+    """MQTT version to speak to a configured or discovered broker: 4 for 3.1.1 (Home Assistant's
+    default too), or 5 (HUB_MQTT_PROTOCOL `3.1.1` | `5`). The hub uses nothing 3.1.1 lacks
+    (Mosquitto and EMQX take `$share` subscriptions from 3.1.1 clients too), and paho receives
+    1.7× faster without MQTT 5 properties: ~1.3× the hub's ingest rate (BENCHMARKS.md)."""
     language: str = "auto"
     """Default language of text commands: auto, en or zh (HUB_LANGUAGE)."""
     confirm: str = "sensitive"

@@ -54,14 +54,14 @@ def test_bad_setting_names_the_key(env: dict[str, str], key: str) -> None:
 
 @pytest.mark.parametrize(("value", "protocol"), [("5", 5), ("3.1.1", 4), ("4", 4)])
 def test_mqtt_protocol(value: str, protocol: int) -> None:
-    assert load_settings(None, environ={}).mqtt_protocol == 5
+    assert load_settings(None, environ={}).mqtt_protocol == 4  # 3.1.1, as Home Assistant
     assert load_settings(None, environ={"HUB_MQTT_PROTOCOL": value}).mqtt_protocol == protocol
 
 
 def test_mqtt_protocol_from_yaml(tmp_path: Path) -> None:
     file = tmp_path / "hub.yaml"
-    file.write_text("mqtt:\n  protocol: 3.1.1\n")
-    assert load_settings(file, environ={}).mqtt_protocol == 4
+    file.write_text("mqtt:\n  protocol: 5\n")
+    assert load_settings(file, environ={}).mqtt_protocol == 5
 
 
 def test_bad_setting_exits_2_with_one_clear_line(

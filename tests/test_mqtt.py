@@ -16,9 +16,10 @@ from hub.mqtt import ConnectionState, MqttClient, Received, topic_matches
 from tests.mqtt_helpers import Peer, wait_for
 
 
-async def test_receives_in_batches_and_publishes(mosquitto: MosquittoProcess) -> None:
+@pytest.mark.parametrize("protocol", [4, 5], ids=["3.1.1", "5"])
+async def test_receives_in_batches_and_publishes(mosquitto: MosquittoProcess, protocol: int) -> None:
     got: list[Received] = []
-    client = MqttClient(MqttUrl.parse(mosquitto.url), client_id="t1")
+    client = MqttClient(MqttUrl.parse(mosquitto.url), client_id="t1", protocol=protocol)
     client.add_handler(got.extend)
     client.subscribe("dev/#", 1)
     async with client:
@@ -34,11 +35,12 @@ async def test_receives_in_batches_and_publishes(mosquitto: MosquittoProcess) ->
         peer.stop()
 
 
-async def test_birth_and_last_will(mosquitto: MosquittoProcess) -> None:
+@pytest.mark.parametrize("protocol", [4, 5], ids=["3.1.1", "5"])
+async def test_birth_and_last_will(mosquitto: MosquittoProcess, protocol: int) -> None:
     observer = Peer(mosquitto.port).start()
     observer.subscribe("hub/status")
     client = MqttClient(
-        MqttUrl.parse(mosquitto.url), client_id="t2",
+        MqttUrl.parse(mosquitto.url), client_id="t2", protocol=protocol,
         will=Message("hub/status", "offline", 1, True), birth=Message("hub/status", "online", 1, True),
     )
     async with client:
@@ -47,9 +49,10 @@ async def test_birth_and_last_will(mosquitto: MosquittoProcess) -> None:
     observer.stop()
 
 
-async def test_reconnects_and_resubscribes_after_broker_crash(mosquitto: MosquittoProcess) -> None:
+@pytest.mark.parametrize("protocol", [4, 5], ids=["3.1.1", "5"])
+async def test_reconnects_and_resubscribes_after_broker_crash(mosquitto: MosquittoProcess, protocol: int) -> None:
     got: list[Received] = []
-    client = MqttClient(MqttUrl.parse(mosquitto.url), client_id="t3", reconnect_max=1)
+    client = MqttClient(MqttUrl.parse(mosquitto.url), client_id="t3", protocol=protocol, reconnect_max=1)
     client.add_handler(got.extend)
     client.subscribe("state/#", 1)
     async with client:
@@ -61,13 +64,14 @@ async def test_reconnects_and_resubscribes_after_broker_crash(mosquitto: Mosquit
         peer.stop()
 
 
-async def test_qos1_published_while_broker_down_is_delivered(tmp_path: Path) -> None:
+@pytest.mark.parametrize("protocol", [4, 5], ids=["3.1.1", "5"])
+async def test_qos1_published_while_broker_down_is_delivered(tmp_path: Path, protocol: int) -> None:
     broker = MosquittoProcess(workdir=tmp_path, persistence=True)
     await broker.start()
     try:
         device = Peer(broker.port, "device-1", clean=False).start()
         device.subscribe("cmd/light", 1)
-        client = MqttClient(MqttUrl.parse(broker.url), client_id="t4", reconnect_max=1)
+        client = MqttClient(MqttUrl.parse(broker.url), client_id="t4", protocol=protocol, reconnect_max=1)
         async with client:
             device.stop()
             await broker.stop()  # SIGTERM: Mosquitto saves sessions
@@ -82,7 +86,8 @@ async def test_qos1_published_while_broker_down_is_delivered(tmp_path: Path) -> 
         await broker.close()
 
 
-async def test_refused_credentials_stop_retrying(tmp_path: Path) -> None:
+@pytest.mark.parametrize("protocol", [4, 5], ids=["3.1.1", "5"])
+async def test_refused_credentials_stop_retrying(tmp_path: Path, protocol: int) -> None:
     passwd = tmp_path / "passwd"
     subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwd), "hub", "right"], check=True)
     broker = MosquittoProcess(workdir=tmp_path)
@@ -92,12 +97,12 @@ async def test_refused_credentials_stop_retrying(tmp_path: Path) -> None:
     broker._write_config = lambda: config  # type: ignore[method-assign]
     await broker.start()
     try:
-        client = MqttClient(MqttUrl.parse(f"mqtt://hub:wrong@127.0.0.1:{broker.port}"), client_id="t5")
+        client = MqttClient(MqttUrl.parse(f"mqtt://hub:wrong@127.0.0.1:{broker.port}"), client_id="t5", protocol=protocol)
         with pytest.raises(MqttAuthError, match="refused the credentials"):
             await client.start()
         assert client.state is ConnectionState.AUTH_FAILED
         await client.stop()
-        good = MqttClient(MqttUrl.parse(f"mqtt://hub:right@127.0.0.1:{broker.port}"), client_id="t6")
+        good = MqttClient(MqttUrl.parse(f"mqtt://hub:right@127.0.0.1:{broker.port}"), client_id="t6", protocol=protocol)
         async with good:
             assert good.connected
     finally:
