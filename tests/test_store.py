@@ -286,6 +286,30 @@ async def test_log_command_round_trip(db: Db) -> None:
         assert oldest["source"] == "cli" and oldest["text"] == "turn on the light"
 
 
+async def test_cancelled_write_does_not_leave_the_database_locked(sqlite_db: Db) -> None:
+    """A write cancelled mid-transaction (the hub stopping) must not keep SQLite's write lock.
+
+    Each cancellation lands at a different point of `log_command`'s transaction; every later
+    write must still get through well within `busy_timeout`.
+    """
+    async with sqlite_db.store(busy_timeout=1.0) as store:
+        logged = 0
+        for turns in range(40):
+            task = asyncio.create_task(store.log_command("cli", f"t{turns}", "en", {}, [], "ok"))
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            try:
+                await task
+                logged += 1
+            except asyncio.CancelledError:
+                pass
+            async with asyncio.timeout(0.8):
+                await store.save_entities(_entities())
+        # A write that had begun was carried to its end, not rolled back half-way.
+        assert await store.count("commands") >= logged
+
+
 # -- lifecycle and faults --------------------------------------------------------------------------
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ParamSpec, Self, TypeVar
 
 import orjson
 from sqlalchemy import delete, event, func, select, text
@@ -45,6 +46,36 @@ _LOCK_KEY = 0x6875625F73746F72
 """PostgreSQL advisory lock held while migrating ("hub_stor")."""
 _CHUNK = 500
 """Ids per `IN (…)` list, well under SQLite's and asyncpg's bound-parameter limits."""
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _runs_to_the_end(
+    method: Callable[_P, Coroutine[Any, Any, _T]],
+) -> Callable[_P, Awaitable[_T]]:
+    """A write transaction that a cancellation of its caller cannot cut in half.
+
+    Cancelled between two statements, a transaction is never rolled back: its connection keeps
+    SQLite's write lock, and every later write (the entity save on stop, the state writer) waits
+    out `busy_timeout` and fails. The write runs as a task of its own; a cancellation of the
+    caller is delivered once the transaction has committed or rolled back.
+    """
+
+    @functools.wraps(method)
+    async def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        task = asyncio.ensure_future(method(*args, **kwargs))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():
+                await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the caller was cancelled and gets that instead
+            raise
+
+    return run
 
 
 class StoreState(enum.Enum):
@@ -323,6 +354,7 @@ class Store:
                 rows = (await conn.execute(query)).all()
         return [state_from_row(row) for row in reversed(rows)]
 
+    @_runs_to_the_end
     async def purge_history(self, older_than: datetime) -> int:
         """Delete history rows with `last_updated < older_than`; returns how many."""
         engine = self._started()
@@ -335,6 +367,7 @@ class Store:
 
     # -- entities ------------------------------------------------------------------------------
 
+    @_runs_to_the_end
     async def save_entities(self, items: Sequence[Entity]) -> None:
         """Insert or update entities with their devices and areas, in one transaction."""
         engine = self._started()
@@ -366,6 +399,7 @@ class Store:
                     list(entity_rows.values()),
                 )
 
+    @_runs_to_the_end
     async def remove_entities(self, entity_ids: Sequence[str]) -> None:
         """Delete entities and their current states (history stays); drop orphaned devices."""
         engine = self._started()
@@ -410,6 +444,7 @@ class Store:
 
     # -- command log ---------------------------------------------------------------------------
 
+    @_runs_to_the_end
     async def log_command(
         self,
         source: str,
