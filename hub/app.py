@@ -146,9 +146,9 @@ class Hub:
             if found is not None:
                 _LOGGER.info("using the broker found by zeroconf: %s", found)
                 return found, self.settings.mqtt_protocol
-        broker, protocol = await start_embedded_broker()
+        broker, highest = await start_embedded_broker()
         self._stack.push_async_callback(broker.close)
-        return MqttUrl.parse(broker.url), protocol
+        return MqttUrl.parse(broker.url), min(highest, self.settings.mqtt_protocol)
 
     def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
         """Start a task the hub owns: cancelled and awaited on stop, failures logged."""

@@ -167,7 +167,7 @@ class AmqttBroker:
 
 
 async def start_embedded_broker() -> tuple[MosquittoProcess | AmqttBroker, int]:
-    """Start Mosquitto if installed, else amqtt. Returns the broker and the MQTT protocol to use."""
+    """Start Mosquitto if installed, else amqtt. Returns the broker and the newest MQTT version it speaks."""
     if MosquittoProcess.available():
         broker: MosquittoProcess | AmqttBroker = MosquittoProcess()
         await broker.start()
