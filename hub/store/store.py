@@ -48,8 +48,15 @@ _CHUNK = 500
 """Ids per `IN (…)` list, well under SQLite's and asyncpg's bound-parameter limits."""
 
 
+_CANCEL_GRACE = 10.0
+"""Seconds a cancelled write may still take to commit or roll back."""
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _runs_to_the_end(
@@ -60,7 +67,9 @@ def _runs_to_the_end(
     Cancelled between two statements, a transaction is never rolled back: its connection keeps
     SQLite's write lock, and every later write (the entity save on stop, the state writer) waits
     out `busy_timeout` and fails. The write runs as a task of its own; a cancellation of the
-    caller is delivered once the transaction has committed or rolled back.
+    caller is delivered once the transaction has committed or rolled back (or after
+    `_CANCEL_GRACE` seconds of a database that does not answer). The flush that
+    `remove_entities` waits for stays cancellable.
     """
 
     @functools.wraps(method)
@@ -69,10 +78,11 @@ def _runs_to_the_end(
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
+            task.add_done_callback(_retrieve)  # the caller was cancelled and gets that instead
             if not task.done():
-                await asyncio.wait([task])
-            if not task.cancelled():
-                task.exception()  # retrieved: the caller was cancelled and gets that instead
+                await asyncio.wait([task], timeout=_CANCEL_GRACE)
+            if not task.done():
+                task.cancel()  # a database that does not answer: give up after all
             raise
 
     return run
@@ -399,17 +409,20 @@ class Store:
                     list(entity_rows.values()),
                 )
 
-    @_runs_to_the_end
     async def remove_entities(self, entity_ids: Sequence[str]) -> None:
         """Delete entities and their current states (history stays); drop orphaned devices."""
-        engine = self._started()
+        self._started()
         if not entity_ids:
             return
         assert self._writer is not None
         # Pending states of these entities must not resurrect them after the delete.
         self._writer.discard(entity_ids)
         await self._writer.flush()
-        ids = list(dict.fromkeys(entity_ids))
+        await self._delete_entities(list(dict.fromkeys(entity_ids)))
+
+    @_runs_to_the_end
+    async def _delete_entities(self, ids: list[str]) -> None:
+        engine = self._started()
         with _db_errors("removing entities"):
             async with engine.begin() as conn:
                 for i in range(0, len(ids), _CHUNK):
