@@ -1,9 +1,9 @@
 """The MQTT client: paho-mqtt 2.x on its own network thread, bridged to the event loop.
 
-Chosen by measurement (BENCHMARKS.md): paho's thread feeding the loop received ~52k msg/s here,
-aiomqtt ~25k (MQTT 5; paho alone on 3.1.1, with no MQTT 5 properties to decode: ~84k). Received
-messages are handed to the loop in batches: the paho thread appends to a deque and schedules one
-wake-up; the loop drains everything that arrived meanwhile.
+Chosen by measurement (`bench/mqtt_receive.py`, BENCHMARKS.md): paho on its own network thread
+received 39k msg/s on MQTT 5 and 69k on 3.1.1 here, aiomqtt (paho driven from the event loop)
+9k and 31k. Received messages are handed to the loop in batches: the paho thread appends to a
+deque and schedules one wake-up; the loop drains everything that arrived meanwhile.
 
 Reconnects are paho's own (exponential backoff up to `reconnect_max`). The subscription table
 here is the source of truth and is replayed on every (re)connect. A broker that refuses the
