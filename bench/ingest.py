@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from hub.app import Hub  # noqa: E402
 from hub.broker import MosquittoProcess  # noqa: E402
-from hub.config import load_settings  # noqa: E402
+from hub.config import MQTT_VERSIONS, load_settings  # noqa: E402
 from hub.domain import State  # noqa: E402
 from hub.mqtt import Received  # noqa: E402
 
@@ -222,7 +222,7 @@ async def main(args: argparse.Namespace) -> None:
     try:
         settings = load_settings(None, environ={}, data_dir=work / "data", mqtt_url=broker.url,
                                  db_url=args.db, removal_grace=3600.0, train_on_start=False,
-                                 mqtt_protocol=5 if args.protocol == "5" else 4)
+                                 mqtt_protocol=MQTT_VERSIONS[args.protocol])
         hub = Hub(settings)
         await hub.start()
         import paho.mqtt.publish as publish
@@ -266,6 +266,6 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3, help="runs per phase; medians are printed")
     parser.add_argument("--publisher", choices=sorted(PUBLISHERS), default="raw",
                         help="load generator: pre-encoded packets on a socket (default) or paho")
-    parser.add_argument("--protocol", choices=["5", "3.1.1"], default="3.1.1", help="the hub's MQTT version")
+    parser.add_argument("--protocol", choices=sorted(MQTT_VERSIONS), default="3.1.1", help="the hub's MQTT version")
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite in a temp dir)")
     asyncio.run(main(parser.parse_args()))

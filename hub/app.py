@@ -19,7 +19,7 @@ from hub import codecs
 from hub.allowlist import refusal_message, refused_targets
 from hub.assistant import Assistant, ModelNotReadyError
 from hub.broker import start_embedded_broker
-from hub.config import MqttUrl, Settings
+from hub.config import MqttUrl, Settings, mqtt_version_name
 from hub.discovery import parse_bridge_devices, parse_discovery
 from hub.domain import Action, Entity, Message, State
 from hub.errors import CodecError, DiscoveryError, HubError
@@ -440,7 +440,7 @@ class Hub:
                 "state": mqtt.state.value if mqtt else "not_started",
                 "error": mqtt.last_error if mqtt else None,
                 "connects": mqtt.connects if mqtt else 0,
-                "protocol": ("5" if mqtt.protocol == 5 else "3.1.1") if mqtt else None,
+                "protocol": mqtt_version_name(mqtt.protocol) if mqtt else None,
             },
             "store": {"healthy": self.store.healthy, **_jsonable(stats)},
             "entities": len(self.registry),

@@ -163,13 +163,22 @@ def _choice(*options: str) -> Callable[[Any], str]:
     return check
 
 
+MQTT_VERSIONS: dict[str, int] = {"3.1.1": 4, "5": 5}
+"""MQTT versions the hub speaks: the name users write → paho's protocol level."""
+
+
+def mqtt_version_name(level: int) -> str:
+    """`3.1.1` or `5` for a protocol level (4 or 5)."""
+    return next(name for name, known in MQTT_VERSIONS.items() if known == level)
+
+
 def _mqtt_protocol(value: Any) -> int:
     text = str(value).strip().lower()
-    if text in ("5", "5.0", "v5"):
-        return 5
-    if text in ("3.1.1", "4", "v311"):
-        return 4
-    raise ValueError(f"expected 5 or 3.1.1, got {value!r}")
+    if text in MQTT_VERSIONS:
+        return MQTT_VERSIONS[text]
+    if text in ("4", "5.0"):  # the protocol level, or YAML's float 5.0
+        return 4 if text == "4" else 5
+    raise ValueError(f"expected one of {', '.join(MQTT_VERSIONS)}, got {value!r}")
 
 
 def _list(value: Any) -> tuple[str, ...]:

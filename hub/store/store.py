@@ -203,8 +203,10 @@ class Store:
                         # Hub instances sharing one database migrate one at a time.
                         await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
                     await conn.run_sync(migrations.upgrade)
-                    if conn.dialect.name == "sqlite":
-                        # The state writer hands SQLite each batch as one JSON array.
+            if self._engine.dialect.name == "sqlite":
+                # The state writer hands SQLite each batch as one JSON array.
+                with _db_errors("checking SQLite's JSON functions (built in since 3.38, else JSON1)"):
+                    async with self._engine.connect() as conn:
                         await conn.exec_driver_sql("SELECT json_extract('[1]', '$[0]')")
         except BaseException:
             await self._dispose()
