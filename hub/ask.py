@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hub.codecs import encode
+from hub.commands import plan
 from hub.domain import Entity, Parse, State
-from hub.errors import CodecError, DiscoveryError, HubError
+from hub.errors import DiscoveryError, HubError
 from hub.registry import Registry, Snapshot
-from hub.resolver import resolve
 
 _LOGGER = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -37,32 +36,7 @@ def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | N
     Returns:
         The `hub ask` JSON object (`mqtt` lists the messages the actions would publish).
     """
-    states = states or {}
-    result = resolve(parse, snapshot, states)
-    mqtt: list[dict[str, Any]] = []
-    for action in result.actions:
-        for entity_id in action.entity_ids:
-            entity = snapshot.get(entity_id)
-            if entity is None:
-                continue
-            try:
-                messages = encode(entity, action.service, action.data, current_state=states.get(entity_id))
-            except CodecError as err:  # the resolver checked; a failure here is a bug worth a log line
-                _LOGGER.warning("%s: %s", entity_id, err)
-                continue
-            mqtt += [m.as_dict() for m in messages]
-    return {
-        "text": parse.text,
-        "lang": parse.lang,
-        "intent": parse.intent,
-        "confidence": parse.confidence,
-        "slots": parse.slot_texts(),
-        "actions": [a.as_dict() for a in result.actions],
-        "query": list(result.query) if result.query is not None else None,
-        "answer": result.answer,
-        "mqtt": mqtt,
-        "error": result.error,
-    }
+    return plan(parse, snapshot, states).contract()
 
 
 def load_home(path: Path, warn: Callable[[str], None] | None = None) -> Snapshot:

@@ -20,7 +20,11 @@ FILES = {
 HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:",
+    # Framed by its own origin only: Home Assistant's ingress shows the page in an iframe of the same
+    # origin (the Supervisor proxies it under HA's address); every other site is refused.
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                               "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
 }
 
 
