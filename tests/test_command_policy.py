@@ -231,3 +231,75 @@ async def test_health_is_503_while_the_broker_is_gone(
         status, health = await api.get("/health")
         assert status == 503 and health["status"] == "degraded"
         assert any("MQTT" in p for p in health["problems"])
+
+
+async def test_health_notices_a_stalled_broker(
+    mosquitto: MosquittoProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broker that stops answering without closing the connection (SIGSTOP) is degraded too."""
+    import signal
+
+    import hub.app
+
+    monkeypatch.setattr(hub.app, "MQTT_GRACE", 1.0)
+    monkeypatch.setattr(hub.app, "PROBE_INTERVAL", 0.3)
+    async with live_hub(mosquitto, tmp_path) as (_hub, settings, _sim):
+        api = Api(settings, token=None)
+        await asyncio.sleep(0.8)  # a probe or two acknowledged
+        assert (await api.get("/health"))[0] == 200
+        assert mosquitto.process is not None
+        mosquitto.process.send_signal(signal.SIGSTOP)
+        try:
+            for _ in range(80):
+                status, health = await api.get("/health")
+                if status == 503:
+                    break
+                await asyncio.sleep(0.1)
+            assert status == 503 and any("acknowledg" in p for p in health["problems"]), health
+        finally:
+            mosquitto.process.send_signal(signal.SIGCONT)
+
+
+async def test_request_paths_cannot_forge_log_lines_and_the_page_cannot_be_framed(
+    mosquitto: MosquittoProcess, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.test_api import raw
+
+    async with live_hub(mosquitto, tmp_path) as (_hub, settings, _sim):
+        status, _, _ = await raw(settings, "GET", "/api/states%0a12:00:00%20INFO%20forged", token=None)
+        assert status == 401
+        lines = [r.getMessage() for r in caplog.records if r.name == "hub.api.auth"]
+        assert any("%0a" in line.lower() for line in lines) and not any("\n" in line for line in lines)
+        host, port = settings.http_hostport
+        async with aiohttp.ClientSession() as session, session.get(f"http://{host}:{port}/") as resp:
+            assert "frame-ancestors 'self'" in resp.headers["Content-Security-Policy"]
+            assert resp.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+async def test_unauthenticated_websockets_are_capped(mosquitto: MosquittoProcess, tmp_path: Path) -> None:
+    from hub.api.websocket import MAX_UNAUTHENTICATED
+
+    async with live_hub(mosquitto, tmp_path) as (_hub, settings, _sim), aiohttp.ClientSession() as session:
+        waiting = [await session.ws_connect(ws_url(settings)) for _ in range(MAX_UNAUTHENTICATED)]
+        for ws in waiting:
+            assert (await ws.receive_json())["type"] == "auth_required"
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await session.ws_connect(ws_url(settings))
+        assert refused.value.status == 503
+        await waiting[0].close()
+        await asyncio.sleep(0.1)
+        again = await session.ws_connect(ws_url(settings))  # a place came free
+        assert (await again.receive_json())["type"] == "auth_required"
+        for ws in [*waiting[1:], again]:
+            await ws.close()
+
+
+def test_retraining_is_rate_limited(tmp_path: Path) -> None:
+    from hub.assistant import Assistant
+    from tests.hubs import hub_settings
+
+    assistant = Assistant(hub_settings(tmp_path, None, retrain_interval=3600))
+    assistant._last_change = 100.0
+    assert assistant._next_retrain(300) == 400.0  # first: after 5 quiet minutes
+    assistant._last_retrain = 200.0
+    assert assistant._next_retrain(300) == 3800.0  # then not within the hour, however chatty
