@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.commands import plan
+from hub.commands.compound import merge, split_compound
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
 from hub.registry import Registry, Snapshot
@@ -134,11 +135,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     parses = parser.parse_many(lines, args.lang) if lines else []
     for parse, line in zip(parses, lines, strict=True):
-        obj = understand(parse, snapshot)
+        obj = _compound(parser, line, args.lang, snapshot) or understand(parse, snapshot)
         obj["text"] = line
         _emit(obj)
     _LOGGER.debug("%d lines in %.2fs", len(lines), time.perf_counter() - started)
     return EXIT_OK
+
+
+def _compound(parser: Any, line: str, lang: str, snapshot: Snapshot) -> dict[str, Any] | None:
+    """The contract object of a compound sentence ("… and turn on …"), or None for a single one."""
+    parts = split_compound(line)
+    if len(parts) < 2:
+        return None
+    parses = parser.parse_many(parts, lang)
+    if any(p.intent == "none" for p in parses):
+        return None
+    return merge(line, [plan(p, snapshot) for p in parses]).contract()
 
 
 def _load_parser(path: Path) -> Any:

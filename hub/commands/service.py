@@ -25,7 +25,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from hub.allowlist import refusal_message, refused_targets
+from hub.commands.compound import merge, split_compound
 from hub.commands.confirmations import Confirmations
+from hub.commands.conversation import Conversations, follow_up
 from hub.commands.plan import encode_actions, plan
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
@@ -111,6 +113,7 @@ class CommandService:
         self.language = language
         self.counters: dict[str, int] = counters if counters is not None else {}
         self.confirmations = Confirmations(ttl=policy.ttl)
+        self.conversations = Conversations()
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- entry points ------------------------------------------------------------------------
@@ -138,19 +141,50 @@ class CommandService:
                 return await self.confirm(pending, requester)
         try:
             parse = await self._parse(cleaned, lang)
+            parts = split_compound(cleaned)
+            part_parses = [await self._parse(p, lang) for p in parts] if len(parts) > 1 else []
         except ModelNotReadyError as err:
             result = CommandResult(text=text, lang=lang, outcome=Outcome.NOT_READY, error=str(err))
             self._log_later(requester, result, {})
             return self._count(result)
+        if part_parses and all(p.intent != "none" for p in part_parses):
+            states = await self._read_states()
+            planned = merge(cleaned, [self._plan(p, requester, states) for p in part_parses])
+            return await self._finish(planned, parse, requester, execute=execute, allow=allow,
+                                      confirmable=confirmable)
         return await self.run_parsed(parse, requester, execute=execute, allow=allow, confirmable=confirmable)
 
     async def run_parsed(self, parse: Parse, requester: Requester, *, execute: bool = True,
                          allow: Collection[str] = (), confirmable: bool = True) -> CommandResult:
         """`run_text` for a sentence already parsed (Hermes answers with the parse first)."""
-        planned = plan(parse, self._snapshot(), await self._read_states())
+        planned = self._plan(parse, requester, await self._read_states())
+        return await self._finish(planned, parse, requester, execute=execute, allow=allow,
+                                  confirmable=confirmable)
+
+    def _plan(self, parse: Parse, requester: Requester, states: Mapping[str, State]) -> CommandResult:
+        """`plan`, then, when the sentence alone does nothing, as a follow-up in its conversation."""
+        snapshot = self._snapshot()
+        planned = plan(parse, snapshot, states)
+        if planned.outcome is not Outcome.REJECTED or not requester.conversation_id:
+            return planned
+        last = self.conversations.recall(requester.conversation_id)
+        rewritten = follow_up(parse, last) if last is not None else None
+        if rewritten is None:
+            return planned
+        again = plan(rewritten, snapshot, states)
+        return planned if again.outcome is Outcome.REJECTED else replace(again, text=parse.text)
+
+    async def _finish(self, planned: CommandResult, parse: Parse, requester: Requester, *, execute: bool,
+                      allow: Collection[str], confirmable: bool) -> CommandResult:
         result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable)
         if result.outcome is not Outcome.EXECUTED:  # an executed command was logged before it was sent
             self._log_later(requester, result, _parse_record(parse))
+        if requester.conversation_id and (result.actions or result.query):
+            snapshot = self._snapshot()
+            ids = [i for a in result.actions for i in a.entity_ids] + list(result.query or ())
+            names = tuple(dict.fromkeys(e.name for i in ids if (e := snapshot.get(i)) is not None))
+            remembered = replace(parse, intent=result.intent or parse.intent, slots=parse.slots)
+            self.conversations.remember(requester.conversation_id, remembered, names)
         return self._count(result)
 
     async def call_service(self, domain: str, service: str, data: Mapping[str, Any],
