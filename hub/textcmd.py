@@ -1,7 +1,7 @@
 """MQTT text commands: `<prefix>/command` in, `<prefix>/command/result` out.
 
 A command is plain UTF-8 text ("turn on the kitchen lights") or a JSON object
-`{"text", "lang"?, "id"?, "client"?, "conversation_id"?}`. The result is the `hub ask` object
+`{"text", "lang"?, "id"?, "client"?, "conversation_id"?, "area"?}`. The result is the `hub ask` object
 (from the command service, source `mqtt`) plus `outcome` and the request's `id`, published with
 QoS 1 and not retained. Bad input gets a result with an `error` and outcome `invalid`; nothing on
 this topic can stop the hub.
@@ -72,6 +72,8 @@ class TextCommand:
     """The asker's name: results go to `<result topic>/<client>`, and only it may confirm."""
     conversation_id: str | None = None
     """Follow-ups ("turn it off", "yes") in one conversation resolve against each other."""
+    area: str | None = None
+    """The room the request comes from (a satellite's): "here" in the text means it."""
 
     def __post_init__(self) -> None:
         if any("\ud800" <= ch <= "\udfff" for ch in self.text):
@@ -129,18 +131,19 @@ class TextCommand:
             raise CommandPayloadError('"text" must be a string', request_id)
         if lang is not None and not isinstance(lang, str):
             raise CommandPayloadError('"lang" must be a string', request_id)
-        client, conversation = data.get("client"), data.get("conversation_id")
-        for name, value in (("client", client), ("conversation_id", conversation)):
+        client, conversation, area = data.get("client"), data.get("conversation_id"), data.get("area")
+        for name, value in (("client", client), ("conversation_id", conversation), ("area", area)):
             if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 100):
                 raise CommandPayloadError(f'"{name}" must be a string of 1 to 100 characters', request_id)
         return cls(text=text.strip(), lang=lang, id=request_id, confirm=confirm, client=client,
-                   conversation_id=conversation)
+                   conversation_id=conversation, area=area)
 
     def to_payload(self) -> str:
         """The JSON form (keys left out when unset)."""
         data: dict[str, Any] = {"text": self.text}
         for key, value in (("lang", self.lang), ("id", self.id), ("confirm", self.confirm),
-                           ("client", self.client), ("conversation_id", self.conversation_id)):
+                           ("client", self.client), ("conversation_id", self.conversation_id),
+                           ("area", self.area)):
             if value is not None:
                 data[key] = value
         return json.dumps(data, ensure_ascii=False)
@@ -243,7 +246,7 @@ class TextCommands(TopicService):
         self._publish(CommandResult(body, command.id), command.client)
 
     async def _run(self, command: TextCommand) -> Result:
-        requester = Requester("mqtt", command.client or "", command.conversation_id)
+        requester = Requester("mqtt", command.client or "", command.conversation_id, command.area)
         commands = self.hub.commands
         if command.confirm is not None:
             return await commands.confirm(command.confirm, requester)

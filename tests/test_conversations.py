@@ -125,3 +125,27 @@ async def test_compound_sentences_act_whole_or_not_at_all(
             assert peer.payloads(LAMP) == ['{"state": "OFF"}']
     finally:
         peer.stop()
+
+
+@pytest.mark.parametrize(("parse", "area", "want"), [
+    (Parse("turn on the lights in here", "en", "turn_on", 0.9, (Slot("device_class", "lights"),)),
+     "Kitchen", "Kitchen"),
+    (Parse("turn on the lights here", "en", "turn_on", 0.9, (Slot("area", "here"),)), "Kitchen", "Kitchen"),
+    (Parse("打开这里的灯", "zh", "turn_on", 0.9, (Slot("device_class", "灯"),)), "厨房", "厨房"),
+    (Parse("turn on the bedroom lights", "en", "turn_on", 0.9, (Slot("area", "bedroom"),)), "Kitchen", "bedroom"),
+    (Parse("turn on the lights in here", "en", "turn_on", 0.9), None, None),
+])  # fmt: skip
+def test_here_means_the_room_the_request_comes_from(parse: Parse, area: str | None, want: str | None) -> None:
+    from hub.commands.plan import place
+
+    slot = place(parse, area).slot("area")
+    assert (slot.text if slot else None) == want
+
+
+async def test_here_over_the_api(mosquitto: MosquittoProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table: FakeTable = {"turn on the lights in here": ("turn_on", [("device_class", "lights")])}
+    async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim):
+        monkeypatch.setattr(hub.assistant, "parse", fake_parser(table))
+        _, body = await Api(settings).post("/api/command", {"text": "turn on the lights in here", "area": "Bedroom",
+                                                            "execute": False})
+        assert body["actions"][0]["entity_id"] == ["light.bedside_lamp"], body

@@ -26,8 +26,9 @@ class CommandError(Exception):
 
 
 async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") -> tuple[int, dict[str, Any]]:
-    """Carry out `{"text", "lang", "execute", "conversation_id"}` or `{"confirm": id}` (shared with
-    the WebSocket, whose `source` is `websocket`).
+    """Carry out `{"text", "lang", "execute", "conversation_id", "area"}` or `{"confirm": id}` (shared
+    with the WebSocket, whose `source` is `websocket`). `area` is the room the request comes from:
+    "here" in the sentence means it.
 
     Both come with the token, so the requester is its holder: a confirmation asked for here is
     given here.
@@ -41,7 +42,10 @@ async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") ->
     conversation = body.get("conversation_id")
     if conversation is not None and (not isinstance(conversation, str) or not 0 < len(conversation) <= 100):
         raise CommandError(400, "`conversation_id` must be a string of 1 to 100 characters.")
-    requester = Requester(source, "token", conversation)
+    area = body.get("area")
+    if area is not None and (not isinstance(area, str) or not 0 < len(area) <= 100):
+        raise CommandError(400, "`area` must be a string of 1 to 100 characters.")
+    requester = Requester(source, "token", conversation, area)
     if "confirm" in body:
         confirm_id = body["confirm"]
         if not isinstance(confirm_id, (str, int)) or isinstance(confirm_id, bool):

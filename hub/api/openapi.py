@@ -115,6 +115,8 @@ SCHEMAS: dict[str, Any] = {
                         "description": "The confirm_id of a command that needs confirmation."},
             "conversation_id": {"type": "string", "minLength": 1, "maxLength": 100,
                                 "description": "Follow-ups and \"yes\" resolve within one conversation."},
+            "area": {"type": "string", "minLength": 1, "maxLength": 100,
+                     "description": "The room the request comes from: \"here\" in the text means it."},
         },
     },
     "CommandResult": {

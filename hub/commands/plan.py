@@ -7,11 +7,13 @@ service carries out its actions and publishes its messages — the very messages
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from hub.codecs import encode
 from hub.commands.result import CommandResult, Outcome
-from hub.domain import Action, Message, Parse, State
+from hub.domain import Action, Message, Parse, Slot, State
 from hub.errors import CodecError
 from hub.registry import Snapshot
 from hub.resolver import resolve
@@ -35,6 +37,29 @@ def encode_actions(actions: tuple[Action, ...], snapshot: Snapshot,
                 raise KeyError(entity_id)
             messages += encode(entity, action.service, action.data, current_state=states.get(entity_id))
     return tuple(messages)
+
+
+_HERE_EN = re.compile(r"\b(?:in |on )?(?:here|this room)\b", re.IGNORECASE)
+_HERE_ZH = re.compile(r"这里|這裡|这儿|這兒|这边|這邊|这个房间|這個房間|本房间")
+
+
+def place(parse: Parse, area: str | None) -> Parse:
+    """`parse` with "here" / "这里" read as `area`, the room the request comes from (a satellite's).
+
+    An area slot that the model filled with the word "here" is replaced; otherwise an area slot is
+    added when the sentence says "here" and names no area of its own.
+    """
+    if not area:
+        return parse
+    here = _HERE_ZH if parse.lang == "zh" else _HERE_EN
+    slots = list(parse.slots)
+    for i, slot in enumerate(slots):
+        if slot.name == "area" and here.fullmatch(slot.text.strip()):
+            slots[i] = replace(slot, text=area, value=None)
+            return replace(parse, slots=tuple(slots))
+    if parse.slot("area") is None and here.search(parse.text):
+        return replace(parse, slots=(*slots, Slot("area", area)))
+    return parse
 
 
 def plan(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> CommandResult:
@@ -67,4 +92,4 @@ def plan(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = 
     )
 
 
-__all__ = ["encode_actions", "plan"]
+__all__ = ["encode_actions", "place", "plan"]

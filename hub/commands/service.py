@@ -28,7 +28,7 @@ from hub.allowlist import refusal_message, refused_targets
 from hub.commands.compound import merge, split_compound
 from hub.commands.confirmations import Confirmations
 from hub.commands.conversation import Conversations, follow_up
-from hub.commands.plan import encode_actions, plan
+from hub.commands.plan import encode_actions, place, plan
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.devices import needs_confirm
@@ -164,6 +164,7 @@ class CommandService:
     def _plan(self, parse: Parse, requester: Requester, states: Mapping[str, State]) -> CommandResult:
         """`plan`, then, when the sentence alone does nothing, as a follow-up in its conversation."""
         snapshot = self._snapshot()
+        parse = place(parse, requester.area)
         planned = plan(parse, snapshot, states)
         if planned.outcome is not Outcome.REJECTED or not requester.conversation_id:
             return planned
