@@ -87,7 +87,7 @@ class Hub:
         """Open the database, restore the registry and states, connect to MQTT."""
         self.state = HubState.STARTING
         self.started_at = time.monotonic()
-        self.token = _prepare_data_dir(self.settings)
+        self.token = await asyncio.to_thread(_prepare_data_dir, self.settings)
         await self._stack.enter_async_context(self.store)
         entities = await self.store.load_entities()
         self.registry.load(entities)
