@@ -20,7 +20,8 @@ from hub.allowlist import refusal_message, refused_targets
 from hub.assistant import Assistant, ModelNotReadyError
 from hub.broker import start_embedded_broker
 from hub.config import MqttUrl, Settings, mqtt_version_name
-from hub.discovery import parse_bridge_devices, parse_discovery
+from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
+from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
 from hub.domain import Action, Entity, Message, State
 from hub.errors import CodecError, DiscoveryError, HubError
 from hub.mdns import MdnsService, find_broker
@@ -76,6 +77,7 @@ class Hub:
         self._sweep_started = False
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
+        self.unhandled_discovery = UnhandledDiscovery()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -204,8 +206,22 @@ class Hub:
             self._notify(changed)
 
     def _on_discovery(self, topic: str, payload: str, retained: bool) -> None:
+        def unhandled(component: str) -> None:
+            # A component the hub does not handle is not an error: count it, say so once.
+            if (kind := self.unhandled_discovery.add(component)) is not None:
+                async def summary() -> None:
+                    await asyncio.sleep(SUMMARY_DELAY_S)
+                    _LOGGER.info("skipped %d discovery messages for component %r, which the hub "
+                                 "does not handle (counted on /health)",
+                                 self.unhandled_discovery.count(kind), kind)
+
+                self.spawn(summary(), f"unhandled-{kind}")
+
         try:
-            updates = parse_discovery(topic, payload, self.settings.discovery_prefix)
+            updates = parse_discovery(topic, payload, self.settings.discovery_prefix, unhandled)
+        except UnsupportedComponentError as err:
+            unhandled(err.component)
+            return
         except DiscoveryError as err:
             self.counters["discovery_errors"] += 1
             _LOGGER.warning("skipped discovery message on %s: %s", topic, err)
@@ -446,6 +462,7 @@ class Hub:
             "entities": len(self.registry),
             "nlu": self.assistant.status(),
             "counters": dict(self.counters),
+            "discovery": {"unhandled": self.unhandled_discovery.as_dict()},
         }
 
 
