@@ -68,7 +68,8 @@ def _number_state(entity: Entity, payload: str, draft: Draft) -> None:
     elif not low <= parsed <= high:
         log_drop(entity, "state_topic", payload, f"outside {low:g}–{high:g}")
     else:
-        draft.state = str(int(value)) if value.strip().isdigit() else _shown(parsed)
+        # HA: int(payload) if payload.isnumeric() else float(payload), so "95.0" stays "95.0"
+        draft.state = str(int(value)) if value.strip().isnumeric() else str(parsed)
 
 
 def _number_attributes(entity: Entity) -> dict[str, Any]:
