@@ -411,7 +411,8 @@ def test_unknown_keys_are_kept() -> None:
 
 @pytest.mark.parametrize("schema", ["default", "basic", "json", "template"])
 def test_light_schemas_accepted(schema: str) -> None:
-    entity = one("homeassistant/light/x/config", {"cmd_t": "a", "schema": schema})
+    templates = {"cmd_on_tpl": "on", "cmd_off_tpl": "off"} if schema == "template" else {}
+    entity = one("homeassistant/light/x/config", {"cmd_t": "a", "schema": schema, **templates})
     assert entity.config["schema"] == schema
 
 

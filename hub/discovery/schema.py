@@ -236,6 +236,10 @@ def _light(config: dict[str, Any]) -> None:
     schema = config.get("schema", "basic")
     if schema not in LIGHT_SCHEMAS:
         raise _fail("schema", "one of basic, default, json, template", schema)
+    if schema == "template":
+        for key in ("command_on_template", "command_off_template"):
+            if key not in config:
+                raise DiscoveryError(f"a template-schema light needs {key}")
     modes = config.get("supported_color_modes")
     if modes is not None:
         if not set(modes) <= COLOR_MODES:
