@@ -21,6 +21,8 @@ from hub.assistant import Assistant, ModelNotReadyError
 from hub.broker import start_embedded_broker
 from hub.config import MqttUrl, Settings, mqtt_version_name
 from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
+from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
+from hub.discovery.tasmota import TasmotaDiscovery
 from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
 from hub.domain import Action, Entity, Message, State
 from hub.errors import CodecError, DiscoveryError, HubError
@@ -78,6 +80,7 @@ class Hub:
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
         self.unhandled_discovery = UnhandledDiscovery()
+        self.tasmota = TasmotaDiscovery()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -109,6 +112,7 @@ class Hub:
         self.mqtt.subscribe(f"{dp}/+/+/config", 1)
         self.mqtt.subscribe(f"{dp}/+/+/+/config", 1)
         self.mqtt.subscribe("+/bridge/devices", 1)
+        self.mqtt.subscribe(f"{TASMOTA_PREFIX}/+/+", 1)
         for topic in self.tracker.topics():
             self.mqtt.subscribe(self._state_pattern(topic), 1)
         self.registry.begin_sweep()
@@ -193,7 +197,8 @@ class Hub:
             except UnicodeDecodeError:
                 _LOGGER.warning("skipped a non-UTF-8 payload on %s", topic)
                 continue
-            if topic.startswith(dp) and topic.endswith("/config"):
+            if (topic.startswith(dp) and topic.endswith("/config")) or \
+                    topic.startswith(TASMOTA_PREFIX + "/"):
                 self._on_discovery(topic, payload, message.retain)
             elif topic.endswith("/bridge/devices"):
                 self._on_bridge_devices(topic, payload)
@@ -218,7 +223,11 @@ class Hub:
                 self.spawn(summary(), f"unhandled-{kind}")
 
         try:
-            updates = parse_discovery(topic, payload, self.settings.discovery_prefix, unhandled)
+            if topic.startswith(TASMOTA_PREFIX + "/"):
+                updates = self.tasmota.handle(topic, payload)
+            else:
+                updates = parse_discovery(topic, payload, self.settings.discovery_prefix,
+                                          unhandled)
         except UnsupportedComponentError as err:
             unhandled(err.component)
             return
