@@ -210,3 +210,30 @@ async def test_every_component_through_a_real_broker_and_the_rest_api(
     warnings = [r for r in caplog.records
                 if r.levelno >= logging.WARNING and r.name.startswith("hub.")]
     assert warnings == [], [r.getMessage() for r in warnings]
+
+
+async def test_demo_devices_report_a_state_from_the_start(
+    mosquitto: MosquittoProcess, tmp_path: Path
+) -> None:
+    from hub.config import MqttUrl
+    from hub.demo import Simulator, load_home
+
+    home = load_home()
+    settings = hub_settings(tmp_path / "data", mosquitto.url)
+    async with Simulator(MqttUrl.parse(mosquitto.url), home, report_states=True) as sim, \
+            running_hub(settings) as hub:
+        sim.announce()
+        await wait_for(lambda: len(hub.registry) == len(home), what="demo home discovered")
+        stateless = {"button"}  # a button has no state in HA either
+
+        def unknown() -> list[str]:
+            return [e.entity_id for e in hub.registry.entities()
+                    if e.component not in stateless
+                    and (s := hub.get_state(e.entity_id)) is not None and s.state == "unknown"]
+
+        try:
+            await wait_for(lambda: not unknown(), what="every demo state")
+        except AssertionError:
+            raise AssertionError(f"still unknown: {unknown()}") from None
+        assert {e.component for e in hub.registry.entities()} >= {
+            "valve", "water_heater", "number", "select", "button"}
