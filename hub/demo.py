@@ -144,8 +144,16 @@ class Simulator:
             payloads = [(k, p) for k, p in payloads
                         if passive or k == "current_temperature_topic"]
         for key, payload in payloads:
-            if cfg.get(key):
-                self._publish(str(cfg[key]), payload)
+            if not cfg.get(key):
+                continue
+            topic = str(cfg[key])
+            if entity.component in ("sensor", "binary_sensor"):
+                # zigbee2mqtt puts every value of a device in one retained message: merge, or
+                # the humidity would overwrite the temperature on their shared topic.
+                merged = self._json_state.setdefault(topic, {})
+                merged.update(json.loads(payload))
+                payload = json.dumps(merged)
+            self._publish(topic, payload)
         if first and self.report_states and entity.component == "light" \
                 and cfg.get("schema") == "json":
             state = self._json_state.setdefault(entity.entity_id, {"state": "OFF", "brightness": 180})

@@ -191,12 +191,15 @@ function controls(entity) {
                        { min: 1, max: 100, step: 1 }));
     }
     if (modes.some((m) => ["hs", "xy", "rgb", "rgbw", "rgbww"].includes(m))) {
-      box.append(input(entity, "colour", "color", "colour", "turn_on", "rgb_color", {}, hexToRgb));
+      box.append(input(entity, "colour", "color", "colour", "turn_on", "rgb_color", { value: "#ffffff" },
+                       hexToRgb));
     }
   }
   if ((c === "climate" || c === "water_heater") && offers(entity, "set_temperature")) {
     box.append(input(entity, "setpoint", "number", "setpoint", "set_temperature", "temperature",
-                     { min: a.min_temp ?? "", max: a.max_temp ?? "", step: a.target_temp_step || "any" }));
+                     // "any": the hub rounds to the step; the browser's step counts from min
+                     // (43.3 °C for a water heater), which would refuse whole degrees.
+                     { min: a.min_temp ?? "", max: a.max_temp ?? "", step: "any" }));
   }
   const position = { cover: "set_cover_position", valve: "set_valve_position" }[c];
   if (position && offers(entity, position)) {
@@ -275,7 +278,8 @@ function drawChart(entityId) {
 function describe(state, entity) {
   if (!state || (entity && STATELESS.has(entity.component) && state.state === "unknown")) return "–";
   const unit = state.attributes && state.attributes.unit_of_measurement;
-  return unit ? `${state.state} ${unit}` : state.state;
+  const known = !["unknown", "unavailable"].includes(state.state);
+  return unit && known ? `${state.state} ${unit}` : state.state;
 }
 
 function updateCard(node, entity) {
