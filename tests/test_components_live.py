@@ -15,6 +15,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import paho.mqtt.client as paho
 import pytest
 from ha_mqtt_discoverable import DeviceInfo, Settings
@@ -37,7 +38,7 @@ from ha_mqtt_discoverable.sensors import (
 
 from hub.broker import MosquittoProcess
 from hub.domain import COMPONENTS
-from tests.hubs import Api, hub_settings, running_hub
+from tests.hubs import TOKEN, Api, hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
 
 CASES: dict[str, dict[str, Any]] = json.loads(
@@ -173,6 +174,29 @@ async def test_every_component_through_a_real_broker_and_the_rest_api(
                 for step in case["states"]:
                     device.publish(step["topic"], step["payload"])
                     await _until_state(api, case["entity_id"], step["state"], step["attributes"])
+
+            # -- events are streamed on the WebSocket and kept in the history --------------
+            host, port = settings.http_hostport
+            async with aiohttp.ClientSession() as session, session.ws_connect(
+                    f"ws://{host}:{port}/api/websocket?token={TOKEN}") as ws:
+                assert (await ws.receive_json())["type"] == "auth_ok"
+                device.publish("vendor/foo/bar/event", '{"event_type": "press"}')
+                device.publish("zigbee2mqtt/Remote/action", "arrow_left_click")
+                seen: dict[str, dict[str, Any]] = {}
+                while len(seen) < 2:
+                    message = await asyncio.wait_for(ws.receive_json(), 10)
+                    state = message.get("state") or {}
+                    if message["type"] == "state_changed" and state.get("entity_id") in (
+                            "event.doorbell", "device_automation.remote_action_arrow_left_click"):
+                        seen[state["entity_id"]] = state
+                assert seen["event.doorbell"]["attributes"]["event_type"] == "press"
+                assert "T" in seen["event.doorbell"]["state"]  # the time it fired
+            for _ in range(250):
+                status, rows = await api.get("/api/history/event.doorbell")
+                if status == 200 and len(rows) >= 2:
+                    break
+                await asyncio.sleep(0.02)
+            assert [r["attributes"]["event_type"] for r in rows][-2:] == ["hold", "press"]
 
             # -- the library devices answer the hub's commands themselves ------------------
             async def call(domain: str, service: str, entity_id: str, **data: Any) -> None:
