@@ -8,6 +8,7 @@ history and streamed on the WebSocket as a `state_changed` like any other entity
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -43,7 +44,7 @@ def _event(entity: Entity, payload: str, draft: Draft) -> None:
         log_drop(entity, "state_topic", payload, "event_type not in event_types")
         return
     for key in list(draft.attributes):
-        if key not in _EVENT_RESERVED and key not in ("event_type",):
+        if key not in _EVENT_RESERVED:  # the last event's fields replace the one before
             draft.attributes.pop(key)
     draft.attributes.update({k: v for k, v in parsed.items() if k not in _EVENT_RESERVED})
     _fired(draft)
@@ -67,7 +68,7 @@ def _tag(entity: Entity, payload: str, draft: Draft) -> None:
     _fired(draft)
 
 
-def _on(key: str, handle: Handler) -> Any:
+def _on(key: str, handle: Handler) -> Callable[[Entity], list[tuple[str, Handler]]]:
     def handlers(entity: Entity) -> list[tuple[str, Handler]]:
         found = topic(entity, key)
         return [] if found is None else [(found, handle)]

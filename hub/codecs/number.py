@@ -5,7 +5,7 @@ HA refuses it; a state message outside them is dropped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hub.codecs.base import (
@@ -133,7 +133,7 @@ def _text_attributes(entity: Entity) -> dict[str, Any]:
     return attrs
 
 
-def _state_handler(handle: Handler) -> Any:
+def _state_handler(handle: Handler) -> Callable[[Entity], list[tuple[str, Handler]]]:
     def handlers(entity: Entity) -> list[tuple[str, Handler]]:
         state_topic = topic(entity, "state_topic")
         return [] if state_topic is None else [(state_topic, handle)]

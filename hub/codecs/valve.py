@@ -10,7 +10,7 @@ position (or JSON `{"state": "opening", "position": 10}`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -147,14 +147,12 @@ def _with_position(entity: Entity) -> bool:
     return _can_move(entity) and reports_position(entity)
 
 
-_can: Callable[[Entity], bool] = _can_move
-
 CODEC = Codec(
     component="valve",
     services=(
-        Service("open_valve", _command("payload_open", "OPEN", "position_open"), supported=_can),
+        Service("open_valve", _command("payload_open", "OPEN", "position_open"), supported=_can_move),
         Service("close_valve", _command("payload_close", "CLOSE", "position_closed"),
-                supported=_can),
+                supported=_can_move),
         Service("stop_valve", _command("payload_stop", "STOP", None), supported=_can_stop),
         Service("set_valve_position", _set_position, frozenset({"position"}), _with_position),
     ),
