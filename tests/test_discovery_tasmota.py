@@ -103,6 +103,36 @@ def test_a_ct_light_gets_dimmer_and_colour_temperature() -> None:
     assert state.attributes["brightness"] == 102 and state.attributes["color_temp_kelvin"] == 4000
 
 
+def test_a_colour_light_sets_hue_and_saturation_in_one_backlog() -> None:
+    found = entities(TasmotaDiscovery().handle(CONFIG_TOPIC, json.dumps(
+        plug(dn="Hall", fn=["Strip"], rl=[2, 0, 0, 0, 0, 0, 0, 0], lt_st=3))))
+    strip = found["light.hall_strip"]
+    sent = [(m.topic, m.payload) for m in encode(strip, "light.turn_on", {"hs_color": [120, 80]})]
+    assert ("cmnd/tasmota_D4E5F6/Backlog", "NoDelay;HSBColor1 120;NoDelay;HSBColor2 80") in sent
+    state = decode(strip, "stat/tasmota_D4E5F6/RESULT",
+                   '{"POWER": "ON", "Dimmer": 80, "HSBColor": "240,100,80"}', None)
+    assert state is not None and state.attributes["hs_color"] == [240.0, 100.0]
+
+
+def test_shutter_relay_pairs_become_covers() -> None:
+    found = entities(TasmotaDiscovery().handle(CONFIG_TOPIC, json.dumps(
+        plug(dn="Blinds", fn=[None, None], rl=[3, 3, 0, 0, 0, 0, 0, 0]))))
+    assert set(found) == {"cover.blinds"}
+    cover = found["cover.blinds"]
+    assert [(m.topic, m.payload) for m in encode(cover, "cover.open_cover", {})] == \
+        [("cmnd/tasmota_D4E5F6/Backlog", "ShutterOpen1")]
+    assert [(m.topic, m.payload) for m in encode(cover, "cover.set_cover_position",
+                                                 {"position": 40})] == \
+        [("cmnd/tasmota_D4E5F6/ShutterPosition1", "40")]
+    assert state_topics(cover) == {"stat/tasmota_D4E5F6/RESULT", "tele/tasmota_D4E5F6/SENSOR"}
+    moved = decode(cover, "tele/tasmota_D4E5F6/SENSOR",
+                   '{"Shutter1": {"Position": 40, "Direction": 0, "Target": 40}}', None)
+    assert moved is not None and moved.state == "open"
+    assert moved.attributes["current_position"] == 40
+    shut = decode(cover, "stat/tasmota_D4E5F6/RESULT", '{"Shutter1": {"Position": 0}}', moved)
+    assert shut is not None and shut.state == "closed"
+
+
 def test_sensors_follow_the_config_and_carry_units() -> None:
     tasmota = TasmotaDiscovery()
     assert tasmota.handle(SENSORS_TOPIC, json.dumps(SENSORS)) == []  # waits for the config

@@ -140,9 +140,9 @@ def _handlers(entity: Entity) -> list[tuple[str, Handler]]:
     telemetry = topic(entity, "telemetry_topic")
     if telemetry is not None:
         # Not an HA key: the Tasmota adapter sets it, because Tasmota reports the same JSON
-        # state on stat/RESULT (after commands) and tele/STATE (periodically).
-        state_topic = topic(entity, "state_topic")
-        found += [(telemetry, h) for t, h in list(found) if t == state_topic]
+        # on stat/RESULT (after commands) and on a tele/ topic (periodically).
+        result = topic(entity, "state_topic") or topic(entity, "position_topic")
+        found += [(telemetry, h) for t, h in list(found) if t == result]
     attributes_topic = topic(entity, "json_attributes_topic")
     if attributes_topic is not None:
         found.append((attributes_topic, _json_attributes))

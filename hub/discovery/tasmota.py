@@ -8,17 +8,20 @@ config into HA MQTT configs, so the existing codecs drive the device unchanged:
 * a relay (`rl[i] == 1`) → a switch: `cmnd/Power<i+1>` with `ON`/`OFF`, state from the
   `POWER`/`POWER<i+1>` key of `stat/RESULT` and `tele/STATE`;
 * a light (`rl[i] == 2`) → a light with on/off, `Dimmer` brightness (0–100) when the light
-  subtype `lt_st` is 1 or more, and `CT` (mireds 153–500) for subtype 2, 4 and 5; colour is not
-  commanded (HA drives it through `HSBColor`/`Backlog`, not yet here);
+  subtype `lt_st` is 1 or more, `CT` (mireds 153–500) for subtype 2, 4 and 5, and hue and
+  saturation (`HSBColor1`/`HSBColor2` in one `Backlog`) for subtype 3 and up;
+* each pair of shutter relays (`rl[i] == 3`) → a cover: `ShutterOpen<n>`/`ShutterClose<n>`/
+  `ShutterStop<n>` through `Backlog`, `ShutterPosition<n>`, position from `Shutter<n>` in
+  `stat/RESULT` and `tele/SENSOR`;
 * each quantity of the `sensors` message → a sensor on `tele/SENSOR` (`{"DHT11":
   {"Temperature": 21.3}}` → `sensor.<device>_dht11_temperature`), with HA's unit and device
   class for the quantities it knows;
 * availability from `tele/LWT` with the `onln`/`ofln` payloads.
 
 Topics are built from the FullTopic `ft` with `%prefix%` (one of `tp`), `%topic%` (`t`),
-`%hostname%` (`hn`) and `%id%` (the MAC's last six digits). Shutters (`rl[i] == 3`), buttons
-and switches as triggers are not translated. Pure: config in, entities out; the only state is
-the last config per device, which the sensors message needs.
+`%hostname%` (`hn`) and `%id%` (the MAC's last six digits). Buttons and switches as triggers,
+shutter tilt and the white channel of RGBW lights are not translated. Pure: config in,
+entities out; the only state is the last config per device, which the sensors message needs.
 """
 
 from __future__ import annotations
@@ -192,6 +195,13 @@ def _relay_config(config: dict[str, Any], index: int, kind: int) -> tuple[str, d
                          brightness_scale=100, on_command_type="brightness",
                          brightness_state_topic=full_topic(config, 1, "RESULT"),
                          brightness_value_template="{{ value_json.Dimmer }}")
+        if subtype >= 3:  # RGB and up: hue and saturation through HSBColor1/2, one Backlog
+            entry.update(
+                hs_command_topic=full_topic(config, 0, "Backlog"),
+                hs_command_template="NoDelay;HSBColor1 {{ hue | round(0) | int }};NoDelay;"
+                                    "HSBColor2 {{ sat | round(0) | int }}",
+                hs_state_topic=full_topic(config, 1, "RESULT"),
+                hs_value_template="{{ value_json.HSBColor.split(',')[:2] | join(',') }}")
         if subtype in (2, 4, 5):
             entry.update(color_temp_command_topic=full_topic(config, 0, "CT"),
                          color_temp_state_topic=full_topic(config, 1, "RESULT"),
@@ -200,6 +210,23 @@ def _relay_config(config: dict[str, Any], index: int, kind: int) -> tuple[str, d
         return platform, entry
     entry["value_template"] = f"{{{{ value_json.{key} }}}}"
     return platform, entry
+
+
+def _shutter_config(config: dict[str, Any], number: int) -> dict[str, Any]:
+    """Shutter `number` (1-based; each uses a pair of `rl == 3` relays) → an HA cover."""
+    key = f"Shutter{number}"
+    return {
+        **_base(config), "name": f"{config.get('dn')} {key}" if number > 1 else None,
+        "unique_id": f"{config['mac']}_cover_shutter_{number - 1}", "device_class": "shutter",
+        "command_topic": full_topic(config, 0, "Backlog"),
+        "payload_open": f"ShutterOpen{number}", "payload_close": f"ShutterClose{number}",
+        "payload_stop": f"ShutterStop{number}",
+        "set_position_topic": full_topic(config, 0, f"ShutterPosition{number}"),
+        "position_topic": full_topic(config, 1, "RESULT"),
+        "telemetry_topic": full_topic(config, 2, "SENSOR"),
+        "position_template": f"{{{{ value_json.{key}.Position }}}}",
+        "qos": 0,
+    }
 
 
 def _sensor_configs(config: dict[str, Any], sensors: dict[str, Any]) -> list[dict[str, Any]]:
@@ -251,6 +278,9 @@ def device_entities(config_topic: str, config: dict[str, Any],
         if kind in (1, 2):
             component, entry = _relay_config(config, index, int(kind))
             configs.append((component, f"relay_{index}", entry))
+    shutters = sum(1 for kind in list(config["rl"])[:_MAX_RELAYS] if kind == 3) // 2
+    for number in range(1, shutters + 1):
+        configs.append(("cover", f"shutter_{number - 1}", _shutter_config(config, number)))
     for entry in _sensor_configs(config, sensors):
         configs.append(("sensor", slugify(entry["name"]), entry))
     entities = []
