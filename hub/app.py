@@ -20,7 +20,10 @@ from hub.assistant import Assistant
 from hub.broker import start_embedded_broker
 from hub.commands import CommandResult, CommandService, Policy, Requester
 from hub.config import MqttUrl, Settings, mqtt_version_name
-from hub.discovery import parse_bridge_devices, parse_discovery
+from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
+from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
+from hub.discovery.tasmota import TasmotaDiscovery
+from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
 from hub.domain import Entity, Message, State
 from hub.errors import ConfigError, DiscoveryError, HubError, UnknownEntityError
 from hub.mdns import MdnsService, find_broker
@@ -71,6 +74,8 @@ class Hub:
         self._sweep_started = False
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
+        self.unhandled_discovery = UnhandledDiscovery()
+        self.tasmota = TasmotaDiscovery()
         self._last_probe_ack: float | None = None
         self.commands = CommandService(
             parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
@@ -111,6 +116,7 @@ class Hub:
         self.mqtt.subscribe(f"{dp}/+/+/config", 1)
         self.mqtt.subscribe(f"{dp}/+/+/+/config", 1)
         self.mqtt.subscribe("+/bridge/devices", 1)
+        self.mqtt.subscribe(f"{TASMOTA_PREFIX}/+/+", 1)
         for topic in self.tracker.topics():
             self.mqtt.subscribe(self._state_pattern(topic), 1)
         self.registry.begin_sweep()
@@ -197,7 +203,8 @@ class Hub:
             except UnicodeDecodeError:
                 _LOGGER.warning("skipped a non-UTF-8 payload on %s", topic)
                 continue
-            if topic.startswith(dp) and topic.endswith("/config"):
+            if (topic.startswith(dp) and topic.endswith("/config")) or \
+                    topic.startswith(TASMOTA_PREFIX + "/"):
                 self._on_discovery(topic, payload, message.retain)
             elif topic.endswith("/bridge/devices"):
                 self._on_bridge_devices(topic, payload)
@@ -210,8 +217,26 @@ class Hub:
             self._notify(changed)
 
     def _on_discovery(self, topic: str, payload: str, retained: bool) -> None:
+        def unhandled(component: str) -> None:
+            # A component the hub does not handle is not an error: count it, say so once.
+            if (kind := self.unhandled_discovery.add(component)) is not None:
+                async def summary() -> None:
+                    await asyncio.sleep(SUMMARY_DELAY_S)
+                    _LOGGER.info("skipped %d discovery messages for component %r, which the hub "
+                                 "does not handle (counted on /health)",
+                                 self.unhandled_discovery.count(kind), kind)
+
+                self.spawn(summary(), f"unhandled-{kind}")
+
         try:
-            updates = parse_discovery(topic, payload, self.settings.discovery_prefix)
+            if topic.startswith(TASMOTA_PREFIX + "/"):
+                updates = self.tasmota.handle(topic, payload)
+            else:
+                updates = parse_discovery(topic, payload, self.settings.discovery_prefix,
+                                          unhandled)
+        except UnsupportedComponentError as err:
+            unhandled(err.component)
+            return
         except DiscoveryError as err:
             self.counters["discovery_errors"] += 1
             _LOGGER.warning("skipped discovery message on %s: %s", topic, err)
@@ -377,6 +402,7 @@ class Hub:
             "entities": len(self.registry),
             "nlu": self.assistant.status(),
             "counters": dict(self.counters),
+            "discovery": {"unhandled": self.unhandled_discovery.as_dict()},
         }
 
     async def _probe_broker(self) -> None:

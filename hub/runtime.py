@@ -38,7 +38,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         if settings.demo:
             assert hub.mqtt is not None
             url: MqttUrl = hub.mqtt.url
-            sim = Simulator(url, load_home(), protocol=hub.mqtt.protocol)
+            sim = Simulator(url, load_home(), protocol=hub.mqtt.protocol, report_states=True)
             await stack.enter_async_context(sim)
             sim.announce()
             _LOGGER.info("demo: %d simulated devices announced", len(sim.home))
