@@ -177,6 +177,23 @@ async def test_each_component_has_its_control(
                 await async_api.expect(page.locator(f"{card('select.desk_mode')} .state")).to_have_text("stand")
                 await page.locator(f"{card('button.doorbell')} button.press").click()
                 await wait_for(lambda: ("home/doorbell/ring", "PRESS") in sim.received, what="press")
+                # Unlocking asks first: dismissed, nothing is sent; accepted, the door opens.
+                answers = iter([False, True])
+                questions: list[str] = []
+
+                async def on_dialog(dialog: async_api.Dialog) -> None:
+                    questions.append(dialog.message)
+                    await (dialog.accept() if next(answers) else dialog.dismiss())
+
+                page.on("dialog", on_dialog)
+                unlock = page.locator(f"{card('lock.front_door')} button.toggle")
+                await unlock.click()
+                await wait_for(lambda: len(questions) == 1, what="the first question")
+                await asyncio.sleep(0.3)
+                assert ("home/lock/front/set", "UNLOCK") not in sim.received
+                await unlock.click()
+                await wait_for(lambda: ("home/lock/front/set", "UNLOCK") in sim.received, what="unlock")
+                assert "sensitive" in questions[0]
                 await async_api.expect(page.locator(f"{card('valve.garden_valve')} .state")).to_have_text("open")
                 await async_api.expect(
                     page.locator(f"{card('water_heater.water_heater')} input.setpoint")).to_have_value("50")

@@ -163,8 +163,14 @@ function offers(entity, service) { return entity.services.includes(`${entity.com
 
 function attrs(entity) { return (states.get(entity.entity_id) || {}).attributes || {}; }
 
-async function call(entity, service, data) {
-  await api("POST", `/api/services/${entity.component}/${service}`, { entity_id: entity.entity_id, ...data });
+// A service call; a sensitive one (unlock, open the garage, disarm) answers 202 with a confirm id
+// and runs only once the person says yes here.
+async function call(entity, service, data = {}) {
+  const path = `/api/services/${entity.component}/${service}`;
+  const answer = await api("POST", path, { entity_id: entity.entity_id, ...data });
+  if (answer.status === 202 && answer.data.confirm_id && window.confirm(answer.data.message)) {
+    await api("POST", "/api/command", { confirm: answer.data.confirm_id });
+  }
 }
 
 // A labelled input that calls `service` with {field: value} when it is changed (released).
@@ -317,7 +323,7 @@ function updateCard(node, entity) {
 async function toggle(entity, pair) {
   const state = states.get(entity.entity_id);
   const service = pair[state !== undefined && ACTIVE.has(state.state) ? 1 : 0];
-  await api("POST", `/api/services/${entity.component}/${service}`, { entity_id: entity.entity_id });
+  await call(entity, service);
 }
 
 function onState(state) {
