@@ -23,7 +23,7 @@ from hub.codecs import climate, cover, fan, light, lock, sensor, switch, vacuum
 from hub.codecs.base import UNKNOWN, Codec, Draft, Handler, cfg, topic
 from hub.domain import Entity, Message, State, utcnow
 from hub.errors import CodecError
-from hub.templates import render_value
+from hub.templates import TemplateBudgetError, render_value
 
 __all__ = ["CODECS", "decode", "encode", "initial_state", "services", "state_topics"]
 
@@ -162,8 +162,9 @@ def decode(
 ) -> State | None:
     """The entity's state after one MQTT message, or None when the message changes nothing.
 
-    Never raises: a payload that does not parse, a failing template or a value the entity does
-    not know is logged at debug level and dropped. Several roles may share one topic
+    Never raises but `TemplateBudgetError` (a template over its budget): a payload that does not
+    parse, a failing template or a value the entity does not know is logged at debug level and
+    dropped. Several roles may share one topic
     (zigbee2mqtt puts state, brightness and colour in one JSON message); each is applied.
 
     Args:
@@ -183,6 +184,8 @@ def decode(
     for handle in handlers:
         try:
             handle(entity, payload, draft)
+        except TemplateBudgetError:  # a hostile template: the tracker suspends the entity
+            raise
         except Exception as err:  # a payload is device input: a bad one is dropped, never raised
             _LOGGER.debug("%s: dropped %r on %s: %s", entity.entity_id, payload[:200], topic, err)
     try:
