@@ -6,8 +6,9 @@ same names, arguments and results. Two deliberate differences, both older hub be
 is given, as Jinja's own filters do.
 
 Regular expressions run on the `regex` module with a timeout taken from the render's remaining
-budget (a unit of work per microsecond), so a catastrophically backtracking pattern (`(a+)+$`) stops at the budget instead of
-freezing the hub; patterns are compiled once and cached.
+budget (a unit of work per microsecond), so a catastrophically backtracking pattern
+(`^(a|a)*$`) stops at the budget instead of freezing the hub; patterns are compiled once and
+cached, and longer than 512 characters are refused.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ jinja2's `ImmutableSandboxedEnvironment` keeps templates away from Python intern
 
 - every `for` loop's iterable is metered per iteration, and by the constant text its body
   emits;
-- the code generator routes what the sandbox does not see through the environment: `~` concatenation, comparisons (`in`, `==` on long values) and list/tuple/dict displays;
+- the code generator routes what the sandbox does not see through the environment: `~`
+  concatenation, comparisons (`in`, `==` on long values) and list/tuple/dict displays;
 - every binary operator, call, filter, test, attribute lookup and output expression charges the
   render's `Budget`, and operations that can outgrow their inputs are checked before they run
   (`hub.templates.sizes`).
@@ -25,7 +26,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hub.templates import sizes
 from hub.templates.budget import (
-    MAX_INT_BITS, Budget, TemplateBudgetError, active, admit, charge_input, current,
+    MAX_INT_BITS,
+    Budget,
+    TemplateBudgetError,
+    active,
+    admit,
+    charge_input,
+    current,
     weigh,
 )
 
@@ -222,7 +229,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
         return checked
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,  # noqa: N805
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
         budget = current()
         budget.spend((8 if isinstance(__obj, Macro) else 1) + len(args) + len(kwargs))
@@ -289,7 +296,7 @@ def guard_global(func: Callable[..., Any], room: Callable[..., int]) -> Callable
     return wrapper
 
 
-def _lipsum_room(n: Any = 5, html: Any = True, min: Any = 20, max: Any = 100) -> int:  # noqa: A002
+def _lipsum_room(n: Any = 5, html: Any = True, min: Any = 20, max: Any = 100) -> int:
     return (int(n) + 1) * (int(max) + 1) * 16
 
 
@@ -300,8 +307,8 @@ def build(filters: dict[str, Callable[..., Any]], tests: dict[str, Callable[...,
     env.filters.update(filters)
     env.tests.update(tests)
     env.filters = {name: budgeted(name, f) for name, f in env.filters.items()}
-    env.tests = {name: budgeted(name, f) for name, f in env.tests.items()}
-    env.globals["lipsum"] = guard_global(env.globals["lipsum"], _lipsum_room)
+    env.tests = {name: budgeted(name, f) for name, f in env.tests.items()}  # type: ignore[arg-type]
+    env.globals["lipsum"] = guard_global(env.globals["lipsum"], _lipsum_room)  # type: ignore[arg-type]
     env.globals.update(globals_)
     return env
 

@@ -12,8 +12,8 @@ import string
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
-from hub.templates.budget import Budget, TemplateBudgetError, weigh
 from hub.errors import TemplateError
+from hub.templates.budget import Budget, TemplateBudgetError, weigh
 
 _NUMBER_FIELD = 420
 """The longest a number can print in one format field without a width (`{:,f}` of 1e308)."""
@@ -106,8 +106,8 @@ def _width(self: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any], budget: 
 
 
 def _expandtabs(self: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any], budget: Budget) -> int:
-    tab = b"\t" if isinstance(self, bytes) else "\t"
-    return len(self) + self.count(tab) * _int_arg(args, kwargs, 0, "tabsize", 8)
+    tabs: int = self.count(b"\t" if isinstance(self, bytes) else "\t")
+    return len(self) + tabs * _int_arg(args, kwargs, 0, "tabsize", 8)
 
 
 def _method_replace(self: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any],
@@ -187,7 +187,7 @@ def _f_center(b: Budget, v: Any, *a: Any, **k: Any) -> int:
 def _f_indent(b: Budget, v: Any, *a: Any, **k: Any) -> int:
     width = a[0] if a else k.get("width", 4)
     pad = len(width) if isinstance(width, str) else _int_arg((width,), {}, 0, "", 4)
-    text = _text(v)
+    text = str(_text(v))
     return len(text) + (text.count("\n") + 1) * pad
 
 
