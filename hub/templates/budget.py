@@ -131,8 +131,11 @@ def weigh(value: Any, budget: Budget, limit: int | None = None) -> int:
     the bound passes `limit` (default: the characters left), so shared sub-containers cannot
     make the walk exponential.
     """
-    if isinstance(value, str):
-        return len(value)
+    kind = type(value)
+    if kind is str:
+        return len(value)  # type: ignore[no-any-return]
+    if kind is float or kind is bool or value is None:
+        return 24
     ceiling = budget.chars if limit is None else limit
     total = 0
     stack = [value]
@@ -187,7 +190,10 @@ def admit(value: Any, budget: Budget) -> Any:
 
 def charge_input(value: Any, budget: Budget) -> None:
     """Charge the work of an operation that reads all of `value` (compare, sort, search, hash)."""
-    if isinstance(value, str | bytes):
+    kind = type(value)
+    if kind is int or kind is float or kind is bool or value is None:
+        budget.spend(1)
+    elif isinstance(value, str | bytes):
         budget.spend(len(value) // 64 + 1)
     elif isinstance(value, list | tuple | dict | set | frozenset | Namespace):
         weigh(value, budget)

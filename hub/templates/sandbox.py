@@ -190,10 +190,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
                    right: Any) -> Any:
         budget = current()
         budget.spend(1)
-        if operator in _GROWING:
+        if operator in _GROWING and not (type(left) is float and type(right) is float):
             _binop_room(budget, operator, left, right)
-            return admit(super().call_binop(context, operator, left, right), budget)
-        return super().call_binop(context, operator, left, right)
+            return admit(self.binop_table[operator](left, right), budget)
+        return self.binop_table[operator](left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         budget = active()
@@ -246,23 +246,33 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return admit(super().call(__context, __obj, *args, **kwargs), budget)
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+"""Types whose reading costs nothing to charge: a filter on them is one unit of work."""
+
+
 def budgeted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a filter or test: charge its inputs, check its output size, admit its result."""
     skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+    needs_room = name in sizes.FILTERS
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         budget = current()
         budget.spend(1)
-        value = args[skip] if len(args) > skip else None
-        if isinstance(value, Iterator) and name in sizes.FILTERS:
-            value = list(value)  # materialised to measure it; each item was charged
-            args = (*args[:skip], value, *args[skip + 1:])
-        for arg in (*args[skip:], *kwargs.values()):
-            if not isinstance(arg, str):
+        if needs_room:
+            value = args[skip] if len(args) > skip else None
+            if isinstance(value, Iterator):
+                value = list(value)  # materialised to measure it; each item was charged
+                args = (*args[:skip], value, *args[skip + 1:])
+            sizes.filter_room(name, budget, value, tuple(args[skip + 1:]), kwargs)
+        for arg in args[skip + 1 if needs_room else skip:]:  # the estimate walked the value
+            if type(arg) not in _SCALARS:
                 charge_input(arg, budget)
-        sizes.filter_room(name, budget, value, tuple(args[skip + 1:]), kwargs)
-        return admit(func(*args, **kwargs), budget)
+        for arg in kwargs.values():
+            if type(arg) not in _SCALARS:
+                charge_input(arg, budget)
+        result = func(*args, **kwargs)
+        return result if type(result) in _SCALARS else admit(result, budget)
 
     return wrapper
 

@@ -7,6 +7,7 @@ characters left in the budget and refuses the operation before it allocates anyt
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Callable, Mapping, Sized
@@ -34,23 +35,29 @@ def _args_weight(args: Any, budget: Budget) -> int:
     return weigh(args, budget) if args is not None else 0
 
 
-def percent(fmt: str, args: Any, budget: Budget) -> int:
-    """Bound on `fmt % args`: each field may print the largest argument, padded to its width."""
-    total = len(fmt)
-    fields = 0
+@functools.lru_cache(maxsize=1024)
+def _percent_fields(fmt: str) -> tuple[int, int]:
+    """(fields, sum of widths and precisions) of a %-format string."""
+    total = fields = 0
     for match in _PERCENT_FIELD.finditer(fmt):
         width, precision, _ = match.groups()
         if width == "*" or precision == "*":
             raise TemplateError("'*' widths in % formatting are not supported")
         total += _number(width or "0") + _number(precision or "0")
         fields += 1
-    return total + fields * (_args_weight(args, budget) + _NUMBER_FIELD)
+    return fields, total
 
 
-def str_format(fmt: str, args: tuple[Any, ...], kwargs: Mapping[str, Any], budget: Budget) -> int:
-    """Bound on `fmt.format(*args, **kwargs)`; nested fields (`{:{w}}`) are refused."""
-    total = len(fmt)
-    fields = 0
+def percent(fmt: str, args: Any, budget: Budget) -> int:
+    """Bound on `fmt % args`: each field may print the largest argument, padded to its width."""
+    fields, widths = _percent_fields(fmt)
+    return len(fmt) + widths + fields * (_args_weight(args, budget) + _NUMBER_FIELD)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_fields(fmt: str) -> tuple[int, int]:
+    """(fields, sum of the numbers and spec lengths) of a str.format string."""
+    total = fields = 0
     try:
         parsed = list(string.Formatter().parse(fmt))
     except ValueError as err:
@@ -63,10 +70,16 @@ def str_format(fmt: str, args: tuple[Any, ...], kwargs: Mapping[str, Any], budge
             raise TemplateError("nested fields in format strings are not supported")
         total += sum(_number(d) for d in _DIGITS.findall(spec)) + _STRFTIME * len(spec)
         fields += 1
-    if fields:
-        total += fields * (_args_weight(args, budget) + _args_weight(dict(kwargs), budget)
-                           + _NUMBER_FIELD)
-    return total
+    return fields, total
+
+
+def str_format(fmt: str, args: tuple[Any, ...], kwargs: Mapping[str, Any], budget: Budget) -> int:
+    """Bound on `fmt.format(*args, **kwargs)`; nested fields (`{:{w}}`) are refused."""
+    fields, widths = _format_fields(fmt)
+    if not fields:
+        return len(fmt)
+    weight = _args_weight(args, budget) + _args_weight(dict(kwargs), budget)
+    return len(fmt) + widths + fields * (weight + _NUMBER_FIELD)
 
 
 def _int_arg(args: tuple[Any, ...], kwargs: Mapping[str, Any], index: int, name: str,
