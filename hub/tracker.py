@@ -7,6 +7,7 @@ Pure (no I/O): the app feeds it received messages and registry changes, and writ
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -23,6 +24,16 @@ _LOGGER = logging.getLogger(__name__)
 UNAVAILABLE = "unavailable"
 UNKNOWN = "unknown"
 
+DECODE_BURST = 0.5
+"""Seconds of decoding one entity may use at once (a retained replay, a burst of messages)."""
+DECODE_RATE = 0.05
+"""Seconds per second of decoding one entity may use sustained: 5 % of a core.
+
+Each template is bounded (`hub.templates.budget`), but one just under its budget (~30 ms) sent
+40 times a second would still hold the event loop; past this share the entity is suspended like
+one whose template went over budget. A chatty honest sensor uses well under 0.1 %.
+"""
+
 
 class StateTracker:
     """Current states, and which topics feed which entities."""
@@ -35,6 +46,7 @@ class StateTracker:
         self._availability = AvailabilityTracker()
         self._last_known: dict[str, State] = {}
         self._suspended: dict[str, tuple[Entity, str]] = {}
+        self._credit: dict[str, tuple[float, float]] = {}  # entity_id → (seconds left, as of)
 
     # -- entities --------------------------------------------------------------------------
     def track(self, entity: Entity) -> tuple[set[str], set[str]]:
@@ -47,6 +59,7 @@ class StateTracker:
         suspended = self._suspended.get(entity_id)
         if suspended is not None and suspended[0] != entity:
             del self._suspended[entity_id]  # a new config: give its templates another chance
+            self._credit.pop(entity_id, None)
         old = self._entity_topics(entity_id)
         self.untrack(entity_id, keep_state=True)
         self._entities[entity_id] = entity
@@ -91,6 +104,7 @@ class StateTracker:
             self._states.pop(entity_id, None)
             self._last_known.pop(entity_id, None)
             self._suspended.pop(entity_id, None)
+            self._credit.pop(entity_id, None)
         return {t for t in mine if not self._in_use(t)}
 
     def restore(self, states: Iterable[State]) -> None:
@@ -114,6 +128,7 @@ class StateTracker:
             previous = self._states.get(entity_id)
             if previous is not None and previous.state == UNAVAILABLE:
                 previous = self._last_known.get(entity_id, previous)
+            started = time.perf_counter()
             try:
                 new = codecs.decode(entity, topic, payload, previous, now)
             except TemplateBudgetError as err:
@@ -121,6 +136,10 @@ class StateTracker:
                 continue
             except Exception:  # a codec bug must not stop ingest of other entities
                 _LOGGER.exception("decoding %s for %s failed", topic, entity_id)
+                new = None
+            if not self._charge(entity_id, started):
+                reason = f"decoding its messages used over {DECODE_RATE:.0%} of a core"
+                changed.extend(self._suspend(entity, reason, now))
                 continue
             if new is None:
                 continue
@@ -135,6 +154,14 @@ class StateTracker:
         if topic in self._availability.topics():
             changed.extend(self._availability_changed(topic, payload, now))
         return changed
+
+    def _charge(self, entity_id: str, started: float) -> bool:
+        """Charge one decode's time to the entity's credit; False once the credit is spent."""
+        ended = time.perf_counter()
+        credit, at = self._credit.get(entity_id, (DECODE_BURST, started))
+        credit = min(DECODE_BURST, credit + (started - at) * DECODE_RATE) - (ended - started)
+        self._credit[entity_id] = (credit, ended)
+        return credit >= 0
 
     def _suspend(self, entity: Entity, reason: str, now: datetime) -> list[State]:
         """A template of `entity` went over its budget: unavailable until its config changes.

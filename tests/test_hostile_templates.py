@@ -320,3 +320,20 @@ async def test_a_real_hub_survives_hostile_discovery(mosquitto: MosquittoProcess
     text = log_path.read_text()
     assert "went over its budget" in text
     assert "Traceback" not in text
+
+
+def test_an_entity_whose_decoding_hogs_the_loop_is_suspended() -> None:
+    """Just under the budget, many times a second: still suspended, by its share of the CPU."""
+    tracker = StateTracker()
+    heavy = _sensor("heavy", "{% for i in range(5000) %}{% endfor %}{{ value }}")
+    honest = _sensor("honest", "{{ value_json.t }}")
+    tracker.track(heavy)
+    tracker.track(honest)
+    for n in range(2000):
+        tracker.handle("home/honest", json.dumps({"t": n}))
+        if "sensor.heavy" not in tracker.suspended():
+            tracker.handle("home/heavy", str(n))
+    assert "core" in tracker.suspended()["sensor.heavy"]
+    assert "sensor.honest" not in tracker.suspended()
+    state = tracker.get("sensor.honest")
+    assert state is not None and state.state == "1999"
