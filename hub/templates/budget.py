@@ -75,8 +75,8 @@ class Budget:
     def room(self, size: int) -> None:
         """Refuse an operation that would build `size` characters: more than what is left."""
         if size > self.chars:
-            raise TemplateBudgetError(
-                f"template would build {size} characters (limit {MAX_CHARS} per render)")
+            raise TemplateBudgetError(f"template would build {size} characters, more than the "
+                                      f"{max(self.chars, 0)} left of {MAX_CHARS} per render")
 
     def alloc(self, size: int) -> None:
         """Charge `size` characters just built."""
