@@ -52,6 +52,7 @@ MEMORY_ATTACKS = {
     "expandtabs": "{{ ('\t' * 100000).expandtabs(100000) }}",
     "join_filter": "{% set s = 'a' * 90000 %}{{ ([s] * 90000)|join(',') }}",
     "join_method": "{% set s = 'a' * 90000 %}{{ ','.join([s] * 90000) }}",
+    "join_lazy_items": "{{ ('x' * 1000000).join(range(100000)|map('string')) }}",
     "replace_filter": "{{ ('a' * 90000)|replace('a', 'a' * 90000) }}",
     "replace_method": "{{ ('a' * 90000).replace('a', 'a' * 90000) }}",
     "format_filter": "{{ '%999999999s'|format(1) }}",
@@ -99,6 +100,11 @@ CPU_ATTACKS = {
     "regex_backtracking": "{{ ('a' * 60 ~ 'b')|regex_search('^(a|a)*$') }}",
     "regex_loop": "{% for i in range(100000) %}{{ ('a' * 25 ~ 'b')|regex_search('^(a|a)*$') }}"
                   "{% endfor %}",
+    "builtin_over_range": "{% for i in range(100000) %}{{ max(range(100000)) }}{% endfor %}",
+    "membership_in_lazy_filter": "{% for i in range(100000) %}{{ 'x' in range(100000)|reject }}"
+                                 "{% endfor %}",
+    "regex_findall_every_position": "{% for i in range(100) %}{{ ('a' * 100000)|regex_findall('')"
+                                    "|length }}{% endfor %}",
 }
 """Each ran 1 s to hours on the event loop before the budget."""
 

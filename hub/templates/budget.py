@@ -22,6 +22,7 @@ the walk is over what is left, so it costs no more than the budget it guards.
 from __future__ import annotations
 
 import time
+from collections.abc import Sized
 from contextvars import ContextVar
 from typing import Any
 
@@ -197,5 +198,7 @@ def charge_input(value: Any, budget: Budget) -> None:
         budget.spend(len(value) // 64 + 1)
     elif isinstance(value, list | tuple | dict | set | frozenset | Namespace):
         weigh(value, budget)
+    elif isinstance(value, Sized):  # ranges, dict views: a builtin may scan them (`min`, `in`)
+        budget.spend(len(value) // 16 + 1)
     else:
         budget.spend(1)

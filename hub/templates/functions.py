@@ -242,6 +242,7 @@ def regex_findall(value: Any, find: Any = "", ignorecase: Any = False) -> list[A
         for match in compiled.finditer(text, timeout=timeout):
             groups = match.groups()
             item = match.group(0) if not groups else groups[0] if len(groups) == 1 else groups
+            budget.spend(1)
             budget.alloc(max(len(match.group(0)), 1))
             found.append(item)
         return found

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sized
 from typing import Any
 
 import jinja2
@@ -80,7 +80,7 @@ class _Generator(CodeGenerator):
 
 
 class _Metered:
-    """An iterator charging the budget per item; keeps `len()` so `loop.length` stays cheap."""
+    """An iterator charging the budget per item."""
 
     __slots__ = ("_budget", "_cost", "_items", "_source")
 
@@ -98,13 +98,25 @@ class _Metered:
         self._budget.spend(self._cost)
         return item
 
+
+class _MeteredSized(_Metered):
+    """A metered iterator over a sized iterable: keeps `len()`, so `loop.length` stays cheap."""
+
+    __slots__ = ()
+
     def __len__(self) -> int:
         return len(self._source)
 
 
+def _metered(source: Any, budget: Budget, cost: int) -> _Metered:
+    if isinstance(source, _Metered) and cost == 1:
+        return source
+    return (_MeteredSized if isinstance(source, Sized) else _Metered)(source, budget, cost)
+
+
 def metered(iterable: Any, cost: int) -> _Metered:
     """A `for` loop's iterable, charged `cost` units of work per item (called by the template)."""
-    return _Metered(iterable, current(), cost)
+    return _metered(iterable, current(), cost)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -142,6 +154,10 @@ def _binop_room(budget: Budget, op: str, left: Any, right: Any) -> None:
             raise TemplateBudgetError("power too large")
     elif op == "%" and isinstance(left, str):
         budget.room(sizes.percent(left, right, budget))
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
+"""Types whose reading costs nothing to charge: a filter on them is one unit of work."""
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -237,17 +253,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
         name = getattr(__obj, "__name__", "")
         if owner is not None and not isinstance(owner, type):
             charge_input(owner, budget)
+            if name == "join" and args and not isinstance(args[0], Sized):
+                args = (list(args[0]), *args[1:])  # measured before joining; items were charged
             sizes.method(owner, name, args, kwargs, budget)
         for arg in (*args, *kwargs.values()):
-            if isinstance(arg, list | tuple | dict):
+            if type(arg) not in _SCALARS:
                 charge_input(arg, budget)
         if isinstance(__obj, LoopContext) and args:  # a recursive loop's next level
-            args = (_Metered(args[0], budget, 1), *args[1:])
+            args = (_metered(args[0], budget, 1), *args[1:])
         return admit(super().call(__context, __obj, *args, **kwargs), budget)
-
-
-_SCALARS = frozenset({int, float, bool, type(None)})
-"""Types whose reading costs nothing to charge: a filter on them is one unit of work."""
 
 
 def budgeted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -272,7 +286,11 @@ def budgeted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             if type(arg) not in _SCALARS:
                 charge_input(arg, budget)
         result = func(*args, **kwargs)
-        return result if type(result) in _SCALARS else admit(result, budget)
+        if type(result) in _SCALARS:
+            return result
+        if isinstance(result, Iterator):  # map, select, unique…: charged as they are consumed
+            return _metered(result, budget, 1)
+        return admit(result, budget)
 
     return wrapper
 
