@@ -97,13 +97,17 @@ def _len(value: Any) -> int:
     return len(value) if isinstance(value, Sized) else 0
 
 
-def _text(value: Any) -> str | bytes:
-    return value if isinstance(value, str | bytes) else str(value)
+def _text(budget: Budget, value: Any) -> str | bytes:
+    """`value` as the filter will see it; a container is weighed first, so `str()` is bounded."""
+    if isinstance(value, str | bytes):
+        return value
+    weigh(value, budget)
+    return str(value)
 
 
-def _replace(text: Any, old: Any, new: Any, count: Any) -> int:
-    text = _text(text)
-    old, new = _text(old), _text(new)
+def _replace(budget: Budget, text: Any, old: Any, new: Any, count: Any) -> int:
+    text = _text(budget, text)
+    old, new = _text(budget, old), _text(budget, new)
     if type(old) is not type(text) or type(new) is not type(text):
         return len(text)
     hits = len(text) + 1 if not old else text.count(old)  # type: ignore[arg-type]
@@ -128,7 +132,7 @@ def _method_replace(self: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any],
     old = args[0] if args else kwargs.get("old", "")
     new = args[1] if len(args) > 1 else kwargs.get("new", "")
     count = args[2] if len(args) > 2 else kwargs.get("count", -1)
-    return _replace(self, old, new, count)
+    return _replace(budget, self, old, new, count)
 
 
 def _method_join(self: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any], budget: Budget) -> int:
@@ -194,35 +198,37 @@ def _shape(value: Any, budget: Budget) -> tuple[int, int]:
 
 
 def _f_center(b: Budget, v: Any, *a: Any, **k: Any) -> int:
-    return len(_text(v)) + _int_arg(a, k, 0, "width", 80)
+    return len(_text(b, v)) + _int_arg(a, k, 0, "width", 80)
 
 
 def _f_indent(b: Budget, v: Any, *a: Any, **k: Any) -> int:
     width = a[0] if a else k.get("width", 4)
     pad = len(width) if isinstance(width, str) else _int_arg((width,), {}, 0, "", 4)
-    text = str(_text(v))
+    text = str(_text(b, v))
     return len(text) + (text.count("\n") + 1) * pad
 
 
 def _f_join(b: Budget, v: Any, d: Any = "", attribute: Any = None) -> int:
-    return weigh(v, b) + len(_text(d)) * _len(v)
+    return weigh(v, b) + len(_text(b, d)) * _len(v)
 
 
 def _f_replace(b: Budget, v: Any, old: Any = "", new: Any = "", count: Any = None) -> int:
-    return _replace(v, old, new, -1 if count is None else count)
+    return _replace(b, v, old, new, -1 if count is None else count)
 
 
 def _f_wordwrap(b: Budget, v: Any, width: Any = 79, break_long_words: Any = True,
                 wrapstring: Any = None, break_on_hyphens: Any = True) -> int:
-    text = _text(v)
-    return len(text) + (len(text) + 1) * (len(_text(wrapstring)) if wrapstring else 2)
+    text = _text(b, v)
+    return len(text) + (len(text) + 1) * (len(_text(b, wrapstring)) if wrapstring else 2)
 
 
 def _f_batch(b: Budget, v: Any, linecount: Any = 1, fill_with: Any = None) -> int:
+    weigh(v, b)  # charges reading it
     return _len(v) + _int_arg((linecount,), {}, 0, "", 1)
 
 
 def _f_slice(b: Budget, v: Any, slices: Any = 1, fill_with: Any = None) -> int:
+    weigh(v, b)
     return _len(v) + 2 * _int_arg((slices,), {}, 0, "", 1)
 
 
@@ -245,13 +251,13 @@ def _f_nested(b: Budget, v: Any, *a: Any, **k: Any) -> int:
 
 
 def _f_urlize(b: Budget, v: Any, *a: Any, **k: Any) -> int:
-    text = _text(v)
+    text = _text(b, v)
     extra = sum(len(x) for x in (*a, *k.values()) if isinstance(x, str))
     return 3 * len(text) + (len(text) // 2 + 1) * (extra + 64)
 
 
 def _f_format(b: Budget, v: Any, *a: Any, **k: Any) -> int:
-    return percent(str(_text(v)), k or a, b)
+    return percent(str(_text(b, v)), k or a, b)
 
 
 def _f_weight(factor: int) -> Callable[..., int]:
