@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 
 from hub.broker import MosquittoProcess, free_port
+from hub.codecs import encode
 from hub.domain import Entity
-from hub.errors import TemplateError
+from hub.errors import CodecError, TemplateError
 from hub.templates import TemplateBudgetError, render_command, render_value
 from hub.tracker import UNAVAILABLE, StateTracker
 from tests.mqtt_helpers import Peer
@@ -350,3 +351,11 @@ def test_an_entity_whose_decoding_hogs_the_loop_is_suspended() -> None:
     assert "sensor.honest" not in tracker.suspended()
     state = tracker.get("sensor.honest")
     assert state is not None and state.state == "1999"
+
+
+def test_a_hostile_command_template_refuses_the_command() -> None:
+    """A switch whose `command_template` is over budget: a CodecError (HTTP 400), nothing sent."""
+    switch = Entity("switch.bomb", "switch", "Bomb", "homeassistant/switch/bomb/config",
+                    {"command_topic": "home/bomb/set", "command_template": NESTED_RANGE})
+    with pytest.raises(CodecError, match="command template"):
+        encode(switch, "switch.turn_on", {})

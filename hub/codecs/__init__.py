@@ -22,7 +22,7 @@ import orjson
 from hub.codecs import climate, cover, fan, light, lock, sensor, switch, vacuum
 from hub.codecs.base import UNKNOWN, Codec, Draft, Handler, cfg, topic
 from hub.domain import Entity, Message, State, utcnow
-from hub.errors import CodecError
+from hub.errors import CodecError, TemplateError
 from hub.templates import TemplateBudgetError, render_value
 
 __all__ = ["CODECS", "decode", "encode", "initial_state", "services", "state_topics"]
@@ -95,7 +95,10 @@ def encode(
         accepted = ", ".join(sorted(spec.fields)) or "no data"
         raise CodecError(f"{codec.component}.{name} does not take {', '.join(unknown)} "
                          f"(accepts: {accepted})")
-    return spec.encode(entity, data, current_state)
+    try:
+        return spec.encode(entity, data, current_state)
+    except TemplateError as err:  # the entity's command template, from discovery: not the caller's
+        raise CodecError(f"{entity.entity_id}: its command template failed: {err}") from None
 
 
 def _json_attributes(entity: Entity, payload: str, draft: Draft) -> None:
