@@ -232,6 +232,17 @@ def test_availability_does_not_revive_a_suspended_entity() -> None:
 HUB_MEMORY_LIMIT = 3 * 1024**3
 
 
+HUB_PEAK_RSS = 1024**3
+"""Far above an idle hub; each hostile template alone took 0.8-25 GB before the budget."""
+
+
+def _peak_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc")
+
+
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (HUB_MEMORY_LIMIT, HUB_MEMORY_LIMIT))
 
@@ -320,6 +331,8 @@ async def test_a_real_hub_survives_hostile_discovery(mosquitto: MosquittoProcess
             time.sleep(0.05)
 
         assert max(latencies) < 1.0
+        peak = _peak_rss(proc.pid)
+        assert peak < HUB_PEAK_RSS, f"the hub peaked at {peak / 2**20:.0f} MiB"
         for name in HOSTILE_DISCOVERY:
             assert _state(port, token, f"sensor.{name}") == UNAVAILABLE, name
         assert proc.poll() is None, log_path.read_text()[-3000:]

@@ -135,7 +135,7 @@ def _is_int(value: Any) -> bool:
 def _binop_room(budget: Budget, op: str, left: Any, right: Any) -> None:
     """Refuse `left op right` before it builds something over budget."""
     if op == "+":
-        if isinstance(left, str | bytes | list | tuple) and isinstance(right, type(left)):
+        if isinstance(left, str | bytes | list | tuple) and isinstance(right, str | bytes | list | tuple):
             budget.room(len(left) + len(right))
     elif op == "*":
         for seq, times in ((left, right), (right, left)):
