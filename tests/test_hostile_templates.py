@@ -28,6 +28,7 @@ from hub.codecs import encode
 from hub.domain import Entity
 from hub.errors import CodecError, TemplateError
 from hub.templates import TemplateBudgetError, render_command, render_value
+from hub.templates.budget import Budget, weigh
 from hub.tracker import UNAVAILABLE, StateTracker
 from tests.mqtt_helpers import Peer
 
@@ -372,3 +373,24 @@ def test_a_hostile_command_template_refuses_the_command() -> None:
                     {"command_topic": "home/bomb/set", "command_template": NESTED_RANGE})
     with pytest.raises(CodecError, match="command template"):
         encode(switch, "switch.turn_on", {})
+
+
+# --- the budget itself ------------------------------------------------------------------------
+
+def test_the_time_limit_stops_what_the_work_limit_lets_through() -> None:
+    budget = Budget(work=10**12, seconds=0.01)
+    with pytest.raises(TemplateBudgetError, match="ms"):
+        while True:
+            budget.spend(1)
+
+
+def test_weighing_a_shared_tower_stops_at_the_limit() -> None:
+    """`[a, a]` forty times over prints as 2^40 leaves; weighing it must not walk them all."""
+    tower: Any = "x"
+    for _ in range(40):
+        tower = [tower, tower]
+    budget = Budget()
+    with pytest.raises(TemplateBudgetError):
+        weigh(tower, budget)
+    assert budget.work > 0 or budget.chars > 0
+    assert weigh(["ab", 1, None, {"k": 2.5}], Budget()) >= len(str(["ab", 1, None, {"k": 2.5}]))

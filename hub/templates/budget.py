@@ -11,8 +11,10 @@ that, and a render that crosses one raises `TemplateBudgetError`.
 - **characters**: every string, list or tuple a render builds is charged by its length, and an
   operation that would build more than what is left (`~`, `+`, `*`, `%`, `format`, padding,
   `join`, `replace`, …) is refused *before* it allocates anything.
-- **time**: a wall-clock deadline, checked every 64 units of work, as a backstop for operations
-  that are slow per unit.
+- **time**: a deadline on the rendering thread's CPU time, checked every 64 units of work, as a
+  backstop for operations that are slow per unit. CPU time, not wall-clock time: a render the
+  operating system pauses (a loaded Raspberry Pi) holds the event loop no longer than its CPU,
+  and must not be mistaken for a hostile one.
 
 Containers may share elements (`[s, s, s]`), so the printed size of a value can be exponential
 in its memory size: `weigh` bounds the printed size by walking the value, and stops as soon as
@@ -36,7 +38,7 @@ MAX_WORK = 30_000
 MAX_CHARS = 2_000_000
 """Characters (and list elements) one render may build in total."""
 MAX_SECONDS = 0.25
-"""Wall-clock limit of one render; the work limit is normally reached well before it."""
+"""CPU-time limit of one render; the work limit is normally reached well before it."""
 MAX_INT_BITS = 16_384
 """Largest integer an operator may produce (Python prints at most 4,300 digits anyway)."""
 
@@ -54,13 +56,14 @@ class TemplateBudgetError(TemplateError):
 class Budget:
     """What is left to one render; see the module docstring."""
 
-    __slots__ = ("_clock_at", "chars", "deadline", "work")
+    __slots__ = ("_clock_at", "chars", "deadline", "seconds", "work")
 
     def __init__(self, work: int = MAX_WORK, chars: int = MAX_CHARS,
                  seconds: float = MAX_SECONDS) -> None:
         self.work = work
         self.chars = chars
-        self.deadline = time.perf_counter() + seconds
+        self.seconds = seconds
+        self.deadline: float | None = None  # set at the first clock check; most renders never reach it
         self._clock_at = work - _CLOCK_EVERY
 
     def spend(self, units: int = 1) -> None:
@@ -70,8 +73,11 @@ class Budget:
             if self.work < 0:
                 raise TemplateBudgetError(f"template used more than {MAX_WORK} steps")
             self._clock_at = self.work - _CLOCK_EVERY
-            if time.perf_counter() > self.deadline:
-                raise TemplateBudgetError(f"template ran longer than {MAX_SECONDS * 1000:.0f} ms")
+            now = time.thread_time()
+            if self.deadline is None:
+                self.deadline = now + self.seconds
+            elif now > self.deadline:
+                raise TemplateBudgetError(f"template ran longer than {self.seconds * 1000:.0f} ms")
 
     def room(self, size: int) -> None:
         """Refuse an operation that would build `size` characters: more than what is left."""
