@@ -139,6 +139,12 @@ def test_is_defined() -> None:
         ("{{ as_timestamp('nope', 0) }}", "0"),
         ("{{ 1469119144 | timestamp_utc }}", "2016-07-21T16:39:04+00:00"),
         ("{{ 1469119144 | timestamp_custom('%Y-%m-%d %H:%M', false) }}", "2016-07-21 16:39"),
+        ("{{ strptime('2016-10-19 15:22:05', '%Y-%m-%d %H:%M:%S') }}", "2016-10-19 15:22:05"),
+        ("{{ strptime('not a date', '%Y', 'fallback') }}", "fallback"),
+        ("{{ as_datetime('2021-06-21T17:57:00+00:00') + timedelta(hours=1, minutes=3) }}",
+         "2021-06-21 19:00:00+00:00"),
+        ("{{ as_local(as_datetime(1469119144)) == as_datetime(1469119144) }}", "True"),
+        ("{{ as_local(as_datetime(1469119144)).tzinfo is not none }}", "True"),
     ],
 )
 def test_dates(template: str, expected: str) -> None:

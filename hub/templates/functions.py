@@ -17,7 +17,7 @@ import functools
 import json
 import math
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -190,6 +190,25 @@ def timestamp_utc(value: Any, default: Any = _SENTINEL) -> Any:
         return default
 
 
+def as_local(value: datetime) -> datetime:
+    """HA's `as_local`: the datetime in the local time zone (a naive one is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone()
+
+
+def strptime(string: Any, fmt: Any, default: Any = _SENTINEL) -> Any:
+    """HA's `strptime`: `datetime.strptime`, or the default when the text does not match."""
+    try:
+        if len(str(string)) > 256 or len(str(fmt)) > 256:
+            raise ValueError("too long")
+        return datetime.strptime(string, fmt)
+    except (ValueError, AttributeError, TypeError):
+        if default is _SENTINEL:
+            return _no_default("strptime", string)
+        return default
+
+
 # --- regular expressions ----------------------------------------------------------------------
 
 _MAX_PATTERN = 512
@@ -284,7 +303,7 @@ FILTERS: dict[str, Any] = {
     "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor,
     "as_datetime": as_datetime, "as_timestamp": as_timestamp,
     "timestamp_custom": timestamp_custom, "timestamp_local": timestamp_local,
-    "timestamp_utc": timestamp_utc,
+    "timestamp_utc": timestamp_utc, "as_local": as_local,
     "regex_match": regex_match, "regex_search": regex_search, "regex_replace": regex_replace,
     "regex_findall": regex_findall, "regex_findall_index": regex_findall_index,
 }
@@ -294,4 +313,5 @@ GLOBALS: dict[str, Any] = {
     "float": to_float, "int": to_int, "iif": iif, "min": min, "max": max, "round": round,
     "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor,
     "as_datetime": as_datetime, "as_timestamp": as_timestamp, "now": now, "utcnow": utcnow,
+    "as_local": as_local, "strptime": strptime, "timedelta": timedelta,
 }
