@@ -1,4 +1,4 @@
-"""The budget one template render may spend: work, characters and wall-clock time.
+"""The budget one template render may spend: work, characters and CPU time.
 
 Discovery payloads come from any broker client, so a template is hostile input that runs on the
 event loop for every state message. Real device templates (zigbee2mqtt, ESPHome, Tasmota, the HA
