@@ -117,11 +117,11 @@ CPU_LIMIT = 0.5
 def _attack(template: str) -> tuple[int, float]:
     """Render `template`; return (peak bytes traced, CPU seconds). It must be refused."""
     tracemalloc.start()
-    began = time.process_time()
+    began = time.thread_time()
     try:
         with pytest.raises(TemplateBudgetError):
             render_value(template, "payload")
-        return tracemalloc.get_traced_memory()[1], time.process_time() - began
+        return tracemalloc.get_traced_memory()[1], time.thread_time() - began
     finally:
         tracemalloc.stop()
 
@@ -202,10 +202,10 @@ def test_tracker_marks_an_over_budget_entity_unavailable_and_carries_on(
     assert [s.state for s in tracker.handle("home/honest", '{"t": 21}')] == ["21"]
 
     # further messages are not even decoded: a flood costs nothing
-    began = time.process_time()
+    began = time.thread_time()
     for _ in range(1000):
         assert tracker.handle("home/bomb", "{}") == []
-    assert time.process_time() - began < 0.5
+    assert time.thread_time() - began < 0.5
     state = tracker.get("sensor.bomb")
     assert state is not None and state.state == UNAVAILABLE
 

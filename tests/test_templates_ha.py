@@ -48,10 +48,10 @@ def test_regex_findall_index_out_of_range_is_an_error() -> None:
 
 def test_catastrophic_backtracking_is_stopped_within_the_budget() -> None:
     """`^(a|a)*$` on 60 a's and a b is 2^60 steps for a backtracking engine."""
-    began = time.process_time()
+    began = time.thread_time()
     with pytest.raises(TemplateBudgetError, match="regular expression"):
         render("{{ ('a' * 60 ~ 'b') | regex_search('^(a|a)*$') }}")
-    assert time.process_time() - began < 0.5
+    assert time.thread_time() - began < 0.5
 
 
 def test_overlong_patterns_are_refused() -> None:
