@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "hub"
-PURE = ["domain.py", "errors.py", "templates.py", "registry.py", "tracker.py", "resolver",
+PURE = ["domain.py", "errors.py", "templates", "registry.py", "tracker.py", "resolver",
         "discovery", "codecs", "devices.py", "nlu", "answers.py", "commands", "allowlist.py"]
 IO_MODULES = ("hub.mqtt", "hub.store", "hub.api", "hub.app", "hub.broker", "hub.demo", "hub.runtime",
               "hub.cli", "hub.client", "hub.hermes", "hub.mdns", "hub.textcmd", "hub.ask",

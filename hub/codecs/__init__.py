@@ -43,8 +43,8 @@ from hub.codecs import (
 )
 from hub.codecs.base import UNKNOWN, Codec, Draft, Handler, cfg, topic
 from hub.domain import Entity, Message, State, utcnow
-from hub.errors import CodecError
-from hub.templates import render_value
+from hub.errors import CodecError, TemplateError
+from hub.templates import TemplateBudgetError, render_value
 
 __all__ = ["CODECS", "decode", "encode", "initial_state", "services", "state_topics"]
 
@@ -120,7 +120,10 @@ def encode(
         accepted = ", ".join(sorted(spec.fields)) or "no data"
         raise CodecError(f"{codec.component}.{name} does not take {', '.join(unknown)} "
                          f"(accepts: {accepted})")
-    return spec.encode(entity, data, current_state)
+    try:
+        return spec.encode(entity, data, current_state)
+    except TemplateError as err:  # the entity's command template, from discovery: not the caller's
+        raise CodecError(f"{entity.entity_id}: its command template failed: {err}") from None
 
 
 def _json_attributes(entity: Entity, payload: str, draft: Draft) -> None:
@@ -193,8 +196,9 @@ def decode(
 ) -> State | None:
     """The entity's state after one MQTT message, or None when the message changes nothing.
 
-    Never raises: a payload that does not parse, a failing template or a value the entity does
-    not know is logged at debug level and dropped. Several roles may share one topic
+    Never raises but `TemplateBudgetError` (a template over its budget): a payload that does not
+    parse, a failing template or a value the entity does not know is logged at debug level and
+    dropped. Several roles may share one topic
     (zigbee2mqtt puts state, brightness and colour in one JSON message); each is applied.
 
     Args:
@@ -215,6 +219,8 @@ def decode(
     for handle in handlers:
         try:
             handle(entity, payload, draft)
+        except TemplateBudgetError:  # a hostile template: the tracker suspends the entity
+            raise
         except Exception as err:  # a payload is device input: a bad one is dropped, never raised
             _LOGGER.debug("%s: dropped %r on %s: %s", entity.entity_id, payload[:200], topic, err)
     try:
