@@ -111,6 +111,7 @@ def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: li
     parses = [
         Parse("turn on the kitchen lamps", "en", "turn_on", 0.99,
               (Slot("area", "kitchen"), Slot("device_class", "lamps"))),
+        Parse("open study blind 3", "en", "open", 0.99, (Slot("name", "study blind 3"),)),
         Parse("turn off study lamp 5", "en", "turn_off", 0.99, (Slot("name", "study lamp 5"),)),
         Parse("is the garage blind open", "en", "get_state", 0.99, (Slot("area", "garage"), Slot("device_class", "blind"))),
         Parse("打开客厅的灯", "zh", "turn_on", 0.99, (Slot("area", "客厅"), Slot("device_class", "灯"))),
@@ -125,13 +126,13 @@ def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: li
         parser = Parser.load(model)
     from hub.ask import understand
 
-    labels = ["kitchen lamps", "study lamp 5 (no such)", "garage blind?", "客厅的灯"]
-    print(f"resolver: ms per sentence, median / p99 over {repeat} runs of each of 4 sentences, "
+    labels = ["kitchen lamps", "study blind 3", "study lamp 5 (no such)", "garage blind?", "客厅的灯"]
+    print(f"resolver: ms per sentence, median / p99 over {repeat} runs of each of {len(parses)} sentences, "
           f"nproc={os.cpu_count()}, load={os.getloadavg()[0]:.2f}; per-sentence medians, [targets]; "
           f"hub ask's pipeline (parse + resolve + encode) with {model if parser else 'no model'}")
     for shape in shapes:
         print(f"  home shape {shape!r}:")
-        print(f"  {'entities':>8} {'all median / p99':>18}  " + "  ".join(f"{lb:>22}" for lb in labels)
+        print(f"  {'entities':>8} {'all median / p99':>18}  " + "  ".join(f"{lb:>17}" for lb in labels)
               + ("   ask median / p99" if parser else ""))
         for n in sizes:
             rooms = len(AREAS) if shape == "8-areas" else max(len(AREAS), n // 25)
@@ -156,9 +157,9 @@ def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: li
                     times.append(ms)
                     per[j].append(ms)
             times.sort()
-            cells = [f"{statistics.median(ms):9.2f} [{count:>4}]" for ms, count in zip(per, targets, strict=True)]
+            cells = [f"{statistics.median(ms):8.2f} [{count:>4}]" for ms, count in zip(per, targets, strict=True)]
             line = (f"  {n:>8} {statistics.median(times):8.2f} / {times[int(0.99 * len(times)) - 1]:7.2f}  "
-                    + "  ".join(f"{c:>22}" for c in cells))
+                    + "  ".join(f"{c:>17}" for c in cells))
             if parser is not None:
                 asks: list[float] = []
                 for _ in range(max(1, repeat // 5)):
