@@ -175,7 +175,8 @@ class HomeIndex:
 
     def table(self, pool: Sequence[Entity], in_area: bool) -> NameTable:
         """The name table of a pool (built once per distinct pool and home)."""
-        ids = tuple(map(operator.attrgetter("entity_id"), pool))
+        whole = pool is self.home.entities  # the usual pool: no need to spell out 10,000 ids
+        ids = ("*",) if whole else tuple(map(operator.attrgetter("entity_id"), pool))
         found = self._tables.get((in_area, ids))
         if found is None:
             if len(self._tables) >= _MAX_TABLES:

@@ -250,7 +250,7 @@ def select(req: Request, home: Home) -> Selection:
             close = process.extract(key(m.area), list(home.area_concepts), scorer=fuzz.WRatio, limit=3)
             return Selection(error=answers.not_found(m.area, [a for a, s, _ in close if s >= 50], lang))
     area_name = areas[0] if areas and len(areas) == 1 else (m.area if areas else None)
-    pool = list(home.entities) if areas is None else _area_pool(home, areas, m.area)
+    pool: Sequence[Entity] = home.entities if areas is None else _area_pool(home, areas, m.area)
     # 1. the whole mention as a name ("kitchen light" is an entity called "Kitchen light")
     phrases = [*(f"{m.area or ''} {n}" for n in m.names), *m.names]
     if m.device_class:
@@ -398,7 +398,7 @@ def _plural(text: str, lang: str) -> bool:
 
 def _class_select(
     word: str,
-    pool: list[Entity],
+    pool: Sequence[Entity],
     m: Mention,
     req: Request,
     areas: list[str] | None,
