@@ -25,7 +25,9 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -96,12 +98,15 @@ async def bench_discovery(entities: int) -> None:
               f"in the database after {stored:.2f} s; one GET /api/states takes {states_call * 1000:.0f} ms")
 
 
-def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: list[str]) -> None:
+def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: list[str],
+                   interleave: bool = False) -> None:
     """Per-sentence medians of `resolve()` (and `hub ask`'s pipeline with a model) by home size and shape.
 
     Shapes: `8-areas` keeps 8 rooms at every size (1,250 devices per room at 10,000: the kitchen's
     lamps are 1,250 targets); `rooms` grows the rooms with the home (about 25 devices each), as a
-    building with thousands of devices has hundreds of rooms.
+    building with thousands of devices has hundreds of rooms. Each sentence runs `repeat` times
+    back to back: interleaved, the not-found sentence's scan of every name leaves the caches
+    cold for the next one, which is measured separately (`--interleave`).
     """
     from hub.discovery import parse_discovery
     from hub.domain import Entity, Parse, Slot
@@ -127,7 +132,8 @@ def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: li
     from hub.ask import understand
 
     labels = ["kitchen lamps", "study blind 3", "study lamp 5 (no such)", "garage blind?", "客厅的灯"]
-    print(f"resolver: ms per sentence, median / p99 over {repeat} runs of each of {len(parses)} sentences, "
+    print(f"resolver: ms per sentence, median / p99 over {repeat} runs of each of {len(parses)} sentences "
+          f"({'interleaved' if interleave else 'back to back'}), "
           f"nproc={os.cpu_count()}, load={os.getloadavg()[0]:.2f}; per-sentence medians, [targets]; "
           f"hub ask's pipeline (parse + resolve + encode) with {model if parser else 'no model'}")
     for shape in shapes:
@@ -149,13 +155,14 @@ def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: li
             for p in parses:
                 r = resolve(p, snap, {})
                 targets.append(sum(len(a.entity_ids) for a in r.actions) + len(r.query or ()))
-            for _ in range(repeat):
-                for j, p in enumerate(parses):
-                    t0 = time.perf_counter()
-                    resolve(p, snap, {})
-                    ms = (time.perf_counter() - t0) * 1000
-                    times.append(ms)
-                    per[j].append(ms)
+            order = [j for _ in range(repeat) for j in range(len(parses))] if interleave else \
+                [j for j in range(len(parses)) for _ in range(repeat)]
+            for j in order:
+                t0 = time.perf_counter()
+                resolve(parses[j], snap, {})
+                ms = (time.perf_counter() - t0) * 1000
+                times.append(ms)
+                per[j].append(ms)
             times.sort()
             cells = [f"{statistics.median(ms):8.2f} [{count:>4}]" for ms, count in zip(per, targets, strict=True)]
             line = (f"  {n:>8} {statistics.median(times):8.2f} / {times[int(0.99 * len(times)) - 1]:7.2f}  "
@@ -177,9 +184,36 @@ PG_URL = os.environ.get("HUB_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.
 SETUPS = [("1 instance, SQLite", 1, "sqlite"), ("1 instance, PostgreSQL", 1, "pg"), ("2 instances, PostgreSQL", 2, "pg")]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Burst:
+    """One setup's burst: what was stored, how fast, and who spent the CPU."""
+
+    stored: int
+    seconds: float
+    """From the first publish until the hubs reported the last history row committed."""
+    hub_cpu: float
+    """CPU seconds of the hub processes together over the burst."""
+    broker_cpu: float
+    db_cpu: float | None
+    """CPU seconds of the PostgreSQL backends serving the hubs (None on SQLite: in the hub)."""
+
+
 async def _one_setup(instances: int, backend: str, pg_url: str, messages: int, entities: int,
-                     protocol: str) -> tuple[int, float]:
-    """One fresh broker, database and set of `hub run` processes; (rows stored, seconds from the first publish)."""
+                     protocol: str) -> Burst:
+    """One fresh broker, database and set of `hub run` processes, one burst of `messages`.
+
+    The end is read from the hubs' /health (history rows committed), so that the measurement
+    does not load the database with counting; the database's own count is checked after.
+    """
     from ingest import discovery  # bench/ingest.py: the same sensors and load generator
 
     from hub.store import Store
@@ -200,8 +234,12 @@ async def _one_setup(instances: int, backend: str, pg_url: str, messages: int, e
             await hub.start()
         msgs = [{"topic": t, "payload": p, "qos": 1, "retain": True} for t, p in discovery(entities).items()]
         await asyncio.to_thread(mqtt_publish.multiple, msgs, hostname="127.0.0.1", port=broker.port)
+
+        async def healths() -> list[dict[str, Any]]:
+            return [await h.get("/health") for h in hubs]
+
         deadline = time.monotonic() + 120
-        while not all(seen >= entities for seen in [(await h.get("/health"))["entities"] for h in hubs]):
+        while not all(h["entities"] >= entities for h in await healths()):
             if time.monotonic() > deadline:
                 raise SystemExit(f"instances: discovery of {entities} entities did not finish; see {work}/hub*/hub.log")
             await asyncio.sleep(0.1)
@@ -209,47 +247,72 @@ async def _one_setup(instances: int, backend: str, pg_url: str, messages: int, e
         # until the next registry change, so the registry is the readiness signal)
         store = await stack.enter_async_context(Store(db_url))
         await asyncio.sleep(1.0)  # every instance's state subscriptions are in place
+        db_pids: list[int] = []
+        if backend == "pg":
+            import asyncpg  # type: ignore[import-untyped]
+
+            conn = await asyncpg.connect(db_url.replace("postgresql+asyncpg://", "postgresql://"))
+            db_pids = [r["pid"] for r in await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+            await conn.close()
+        assert broker.process is not None
+        pids = [h.process.pid for h in hubs if h.process is not None]
+        before = sum(h["store"]["history_written"] for h in await healths())
+        cpu0 = [_cpu_seconds(pid) for pid in [*pids, broker.process.pid, *db_pids]]
         sent_file = work / "sent.json"
         publisher = await asyncio.create_subprocess_exec(
             sys.executable, str(INGEST), "--child-publisher", "raw", str(broker.port), str(entities),
             str(messages), "0", str(sent_file))
-        stored, done = 0, time.time()
+        done = time.time()
         deadline = time.monotonic() + 60 + messages / 1000
         while time.monotonic() < deadline:
-            stored = await store.count("state_history")
+            written = sum(h["store"]["history_written"] for h in await healths()) - before
             done = time.time()
-            if stored >= messages:
+            if written >= messages:
                 break
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.05)
+        cpu = [_cpu_seconds(pid) - c for pid, c in zip([*pids, broker.process.pid, *db_pids], cpu0, strict=True)]
         await publisher.wait()
         first = json.loads(sent_file.read_text())[0]
+        stored = await store.count("state_history")
         for hub in hubs:
             if hub.process is not None and hub.process.returncode is not None:
                 raise SystemExit(f"instances: a hub exited: {hub.log.read_text()[-2000:]}")
     shutil.rmtree(work, ignore_errors=True)
-    return stored, done - first
+    n = len(pids)
+    return Burst(stored, done - first, sum(cpu[:n]), cpu[n], sum(cpu[n + 1 :]) if backend == "pg" else None)
 
 
 async def bench_instances(pg_url: str, messages: int, entities: int, protocol: str, repeat: int) -> None:
     """The same burst ingested by one `hub run` (SQLite, then PostgreSQL) and by two sharing a `$share` group.
 
     Every setup starts from nothing (its own Mosquitto, database and hub processes); the setups
-    run interleaved, `repeat` rounds, and the median of each is printed with every run.
+    run interleaved, `repeat` rounds, and the median of each is printed with every run. CPU is
+    per process from /proc, so other load on the machine does not count in it.
     """
     print(f"instances: {messages} state messages (QoS 0, raw publisher) for {entities} entities, MQTT {protocol}, "
           f"nproc={os.cpu_count()}, load={os.getloadavg()[0]:.2f}; median of {repeat} interleaved rounds")
-    runs: dict[str, list[tuple[int, float]]] = {label: [] for label, _, _ in SETUPS}
+    runs: dict[str, list[Burst]] = {label: [] for label, _, _ in SETUPS}
     for _ in range(repeat):
         for label, count, backend in SETUPS:
             runs[label].append(await _one_setup(count, backend, pg_url, messages, entities, protocol))
-    base = statistics.median(messages / s for _, s in runs[SETUPS[1][0]])
-    for label, results in runs.items():
-        rates = [n / s for n, s in results]
-        stored = min(n for n, _ in results)
-        print(f"  {label:<24} stored {stored}/{messages} (fewest of the runs), {statistics.median(s for _, s in results):5.2f} s, "
-              f"{statistics.median(rates):>8,.0f} msg/s  x{statistics.median(rates) / base:4.2f} of 1 on PostgreSQL"
-              f"   (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
-    print(f"load at the end={os.getloadavg()[0]:.2f}")
+    base = statistics.median(messages / b.seconds for b in runs[SETUPS[1][0]])
+    print(f"  {'setup':<24}{'stored':>14}{'s':>7}{'msg/s':>9}{'vs 1 PG':>9}"
+          f"{'hub µs/msg':>12}{'PG µs/msg':>11}{'mosq µs/msg':>13}{'hub cores':>11}   runs msg/s")
+    for label, bursts in runs.items():
+        rates = [b.stored / b.seconds for b in bursts]
+        rate = statistics.median(rates)
+        hub_us = statistics.median(b.hub_cpu / b.stored * 1e6 for b in bursts)
+        db = [b.db_cpu / b.stored * 1e6 for b in bursts if b.db_cpu is not None]
+        db_us = f"{statistics.median(db):11.0f}" if db else f"{'(in hub)':>11}"
+        mosq_us = statistics.median(b.broker_cpu / b.stored * 1e6 for b in bursts)
+        cores = statistics.median(b.hub_cpu / b.seconds for b in bursts)
+        stored = min(b.stored for b in bursts)
+        print(f"  {label:<24}{f'{stored}/{messages}':>14}{statistics.median(b.seconds for b in bursts):7.2f}"
+              f"{rate:>9,.0f}{rate / base:>8.2f}x{hub_us:12.0f}{db_us}{mosq_us:13.0f}{cores:11.2f}"
+              f"   {', '.join(f'{r:,.0f}' for r in rates)}")
+    print(f"  (stored: the fewest rows of the runs, counted in the database; µs/msg: CPU time per stored "
+          f"message; hub cores: hub CPU / wall time) load at the end={os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -265,6 +328,7 @@ def main() -> None:
     r.add_argument("--model", type=Path, default=ROOT / "data" / "models" / "default",
                    help="a trained model for the `hub ask` pipeline column (skipped when absent)")
     r.add_argument("--shapes", nargs="*", choices=["8-areas", "rooms"], default=["8-areas", "rooms"])
+    r.add_argument("--interleave", action="store_true", help="one run of each sentence in turn, not back to back")
     i = sub.add_parser("instances")
     i.add_argument("--pg", default=PG_URL)
     i.add_argument("--messages", type=int, default=100_000)
@@ -283,7 +347,7 @@ def main() -> None:
     elif args.what == "discovery":
         asyncio.run(bench_discovery(args.entities))
     elif args.what == "resolver":
-        bench_resolver(args.sizes, args.repeat, args.model, args.shapes)
+        bench_resolver(args.sizes, args.repeat, args.model, args.shapes, args.interleave)
     else:
         parser.error("choose discovery, resolver or instances (or --smoke)")
 

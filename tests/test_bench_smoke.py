@@ -29,7 +29,7 @@ EXPECT = {
     "ingest_inproc.py": [r"handled [\d,]+ msg/s"],
     "mqtt_receive.py": [r"mosquitto_sub\s+[\d,]+", r"paho MQTT 3\.1\.1\s+[\d,]+", r"aiomqtt MQTT 5\s+[\d,]+"],
     "nlu.py": [r"^fp32\s+en/sentences", r"^int8\s", r"^hassil\s+en/sentences\s+\d"],
-    "scale.py": [r"in the registry after", r"^\s+\d+ +[\d.]+ / +[\d.]+", r"2 instances, PostgreSQL\s+stored (\d+)/\1"],
+    "scale.py": [r"in the registry after", r"^\s+\d+ +[\d.]+ / +[\d.]+", r"2 instances, PostgreSQL\s+(\d+)/\1\s"],
     "store_write.py": [r"^sqlite\s+upsert only", r"^postgresql\s+upsert \+ history", r"busy thread\s+json_each"],
 }
 """What each script must print (regexes, multiline); a script not listed must print something."""
