@@ -182,9 +182,9 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     k = key(text)
     if not k:
         return []
-    table = index_of(home).table(pool, in_area)
+    index = index_of(home)
     if in_area:
-        exact = table.exact(k)
+        exact = index.table(pool, in_area).exact(k)
     else:
         members = {e.entity_id for e in pool} if len(pool) != len(home.entities) else None
         exact = [e for e in home.by_key.get(k, ()) if members is None or e.entity_id in members]
@@ -193,6 +193,7 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     cjk = has_cjk(k)
     if cjk and len(k) < 2:
         return []
+    table = index.table(pool, in_area)
     names, owners = table.names, table.owners
     subset = table.containing(k) if cjk else table.holding(k)  # `k in name` / token_set_ratio 100
     if subset:
