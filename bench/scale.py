@@ -96,6 +96,7 @@ async def bench_discovery(entities: int) -> None:
               f"load={os.getloadavg()[0]:.2f}")
         print(f"  in the registry after {registered:.2f} s, served by /api/states after {served:.2f} s, "
               f"in the database after {stored:.2f} s; one GET /api/states takes {states_call * 1000:.0f} ms")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def bench_resolver(sizes: list[int], repeat: int, model: Path | None, shapes: list[str],
