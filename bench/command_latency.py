@@ -7,6 +7,7 @@ in alternately through `Hub.handle_text` (the path every interface shares) and t
 `POST /api/command` from an aiohttp client in the same process (so that figure also carries the
 client's own work on the hub's event loop); the clock stops when a separate MQTT client receives
 the first message the command published (parsing, resolution, encoding, the broker hop).
+`--smoke` (CI): 6 sentences per path, the model named by `HUB_BENCH_MODEL` (a tiny one).
 """
 
 from __future__ import annotations
@@ -101,9 +102,12 @@ async def main(args: argparse.Namespace) -> None:
     print(f"sentence → first MQTT message at a subscriber, {args.n} sentences per path, "
           f"load={os.getloadavg()[0]:.2f}")
     for path, lat in figures.items():
+        if not lat:
+            print(f"  {path:<20} executed    0")
+            continue
         print(f"  {path:<20} executed {len(lat):>4}  p50 {statistics.median(lat):6.1f} ms  "
               f"p99 {pct(lat, 0.99):6.1f} ms  max {max(lat):6.1f} ms")
-    lines = "\n".join(SENTENCES * 20) + "\n"
+    lines = "\n".join(SENTENCES * (1 if args.smoke else 20)) + "\n"
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "hub.cli", "ask", "--home", str(ROOT / "config/demo-home.json"),
                           "--data-dir", str(data)], input=lines, capture_output=True, text=True, check=True)
@@ -117,4 +121,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "data/models/default"))
     parser.add_argument("-n", type=int, default=200)
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--smoke", action="store_true", help="CI: 6 sentences per path, model from HUB_BENCH_MODEL")
+    args = parser.parse_args()
+    if args.smoke:
+        args.n, args.model = 6, os.environ.get("HUB_BENCH_MODEL", args.model)
+    asyncio.run(main(args))

@@ -11,6 +11,7 @@ The publisher is a separate process (QoS 0; by default pre-encoded packets writt
 so that the load generator does not take a core from the hub; `--publisher paho` for a Python
 client); payloads are zigbee2mqtt-style JSON read through a `value_template`, so template
 rendering is part of the cost. `--protocol 5` runs the hub on MQTT 5 instead of 3.1.1.
+`--smoke` (CI): 50 entities, 2,000 messages flat out and one second at 1,000/s, one run each.
 """
 
 from __future__ import annotations
@@ -268,4 +269,8 @@ if __name__ == "__main__":
                         help="load generator: pre-encoded packets on a socket (default) or paho")
     parser.add_argument("--protocol", choices=sorted(MQTT_VERSIONS), default="3.1.1", help="the hub's MQTT version")
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: SQLite in a temp dir)")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--smoke", action="store_true", help="CI: tiny sizes, end to end in seconds")
+    args = parser.parse_args()
+    if args.smoke:
+        args.entities, args.count, args.rates, args.seconds, args.repeat = 50, 2000, [1000.0], 1.0, 1
+    asyncio.run(main(args))

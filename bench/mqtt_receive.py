@@ -8,7 +8,8 @@ counts them: paho 2.x on its own network thread (`loop_start`, an `on_message` t
 MQTT 5 and as 3.1.1; aiomqtt (paho driven from the event loop, `async for` over messages; in the
 `bench` extra), as MQTT 5 and 3.1.1; and `mosquitto_sub` (C) as the ceiling. Messages per second
 from the first to the last message received; medians of `--repeat` runs, interleaved. This is
-the measurement behind `hub/mqtt.py`'s choice of paho's own thread.
+the measurement behind `hub/mqtt.py`'s choice of paho's own thread. `--smoke` (CI): 2,000
+messages, one run.
 """
 
 from __future__ import annotations
@@ -137,4 +138,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--smoke", action="store_true", help="CI: 2,000 messages, one run")
+    args = parser.parse_args()
+    if args.smoke:
+        args.count, args.repeat = 2000, 1
+    asyncio.run(main(args))

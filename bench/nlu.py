@@ -12,6 +12,7 @@ no counterpart (timers, media, weather…) count as "none".
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -134,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--intents", type=Path, help="intents/ folder (default: the shipped one)")
     ap.add_argument("--cjk-ablation", action="store_true",
                     help="instead: zh held-out with and without the CJK vocabulary (2 short runs)")  # fmt: skip
+    ap.add_argument("--smoke", action="store_true", help="CI: 20 sentences per set, model from HUB_BENCH_MODEL")
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.per_intent, args.model = 2, args.model or (Path(os.environ["HUB_BENCH_MODEL"]) if os.environ.get("HUB_BENCH_MODEL") else None)
     if args.cjk_ablation:
         return cjk_ablation(args.intents, args.per_intent)
     path = args.model or model_dir(default_data_dir())
@@ -143,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sets:
         print("no held-out data under intents/heldout", file=sys.stderr)
         return 1
+    if args.smoke:
+        sets = {name: examples[:20] for name, examples in sets.items()}
     rows: list[tuple[str, str, float, float, float, float]] = []
     for label, quantize in (("fp32", False), ("int8", True)):
         parser = Parser.load(path, quantize=quantize)

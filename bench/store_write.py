@@ -17,6 +17,8 @@ printed, not written to BENCHMARKS.md.
 commits at 10k msg/s) while another Python thread keeps the GIL busy, as paho's network thread
 does under load. The writer's one-statement batches are compared in the same run with the
 `executemany` path it replaced, which steps (and gives up the GIL) once per row.
+
+`--smoke` (CI): 2,000 rows and one run per backend, then `--contended` with 3 batches.
 """
 
 from __future__ import annotations
@@ -161,7 +163,10 @@ async def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("HUB_TEST_PG_URL"))
     parser.add_argument("--contended", action="store_true", help="SQLite batch commits beside a busy thread")
     parser.add_argument("--batches", type=int, default=40, help="batches per strategy with --contended")
+    parser.add_argument("--smoke", action="store_true", help="CI: tiny sizes, both modes, in seconds")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat, args.batches = 2000, 1, 3
     if args.contended:
         await contended(args.batches)
         return
@@ -183,6 +188,8 @@ async def main() -> None:
                 f"   updates {statistics.median(updates):>9,.0f}/s"
                 f"   (runs: {', '.join(f'{r:,.0f}' for r in updates)})"
             )
+    if args.smoke:
+        await contended(args.batches)
 
 
 if __name__ == "__main__":

@@ -147,11 +147,10 @@ class Home:
     """First word (latin) or first character (Chinese) of each scan word → its `words` entries."""
 
     def words_in(self, text: str) -> list[tuple[str, str, str]]:
-        """The scan words that occur in `text` (a `key`), longest first; reads only likely ones."""
-        leads = set(text.split()) | set(text.replace(" ", ""))
-        found = [w for lead in leads for w in self.by_lead.get(lead, ())]
-        found.sort(key=lambda w: -len(w[0]))
-        return found
+        """The scan words that occur in `text` (a `key`), longest first (looked up: `index.py`)."""
+        from hub.resolver.index import index_of  # index.py builds on this module
+
+        return index_of(self).words_in(text)
 
     def names_of(self, entity: Entity, in_area: bool = False) -> tuple[str, ...]:
         """Matching keys of an entity's names; with `in_area` also the area-less short names."""

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from hub import answers
 from hub.domain import Entity, Parse
+from hub.resolver.index import index_of
 from hub.resolver.lexicon import (
     EVERYTHING_WORDS,
     Home,
@@ -131,17 +132,18 @@ def _covering_name(text: str, home: Home, words: Sequence[str], area: str | None
 def match_areas(text: str, home: Home) -> list[str]:
     """Home areas an area phrase means: same name, a shared concept, then a fuzzy/partial match."""
     k = key(text)
-    exact = [a for a in home.area_concepts if key(a) == k]
+    index = index_of(home)
+    exact = index.areas_keyed(k)
     if exact:
         return exact
     concepts = concepts_of(text)
-    shared = [a for a, c in home.area_concepts.items() if c & concepts]
+    shared = index.areas_sharing(concepts)
     if shared:
         return shared
-    partial = [a for a in home.area_concepts if len(k) > 1 and _contains(key(a), k)]
+    partial = index.areas_containing(k) if len(k) > 1 else []
     if partial:
         return partial
-    scored = [a for a in home.area_concepts if not has_cjk(k) and fuzz.WRatio(k, key(a)) >= 90]
+    scored = index.areas_near(k, 90) if not has_cjk(k) else []
     return scored
 
 
@@ -164,7 +166,7 @@ def _label(entity: Entity) -> str:
 
 def closest(text: str, home: Home, limit: int = 3) -> list[str]:
     """The known friendly names closest to `text`."""
-    found = process.extract(key(text), [k for _, k in home.spoken], scorer=fuzz.WRatio, limit=limit)
+    found = process.extract(key(text), index_of(home).spoken_keys, scorer=fuzz.WRatio, limit=limit)
     return [home.spoken[i][0] for _, score, i in found if score >= 40]
 
 
@@ -180,8 +182,9 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     k = key(text)
     if not k:
         return []
+    index = index_of(home)
     if in_area:
-        exact = [e for e in pool if k in home.names_of(e, in_area)]
+        exact = index.table(pool, in_area).exact(k)
     else:
         members = {e.entity_id for e in pool} if len(pool) != len(home.entities) else None
         exact = [e for e in home.by_key.get(k, ()) if members is None or e.entity_id in members]
@@ -190,13 +193,9 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     cjk = has_cjk(k)
     if cjk and len(k) < 2:
         return []
-    flat = [(n, e) for e in pool for n in home.names_of(e, in_area)]
-    names = [n for n, _ in flat]
-    if cjk:
-        subset = list({id(e): e for n, e in flat if k in n}.values())
-    else:
-        hits = process.extract(k, names, scorer=fuzz.token_set_ratio, score_cutoff=100, limit=None)
-        subset = list({id(flat[i][1]): flat[i][1] for _, _, i in hits}.values())
+    table = index.table(pool, in_area)
+    names, owners = table.names, table.owners
+    subset = table.containing(k) if cjk else table.holding(k)  # `k in name` / token_set_ratio 100
     if subset:
         return subset
     cutoff = 75 if cjk else 86
@@ -205,7 +204,7 @@ def match_name(text: str, pool: Sequence[Entity], home: Home, in_area: bool = Fa
     if not scored:
         return []
     best = max(score for _, score, _ in scored)
-    return list({id(flat[i][1]): flat[i][1] for _, score, i in scored if score == best}.values())
+    return list({id(owners[i]): owners[i] for _, score, i in scored if score == best}.values())
 
 
 def _prefer(found: list[Entity], comps: Sequence[str], hint: str) -> list[Entity]:
@@ -252,7 +251,7 @@ def select(req: Request, home: Home) -> Selection:
             close = process.extract(key(m.area), list(home.area_concepts), scorer=fuzz.WRatio, limit=3)
             return Selection(error=answers.not_found(m.area, [a for a, s, _ in close if s >= 50], lang))
     area_name = areas[0] if areas and len(areas) == 1 else (m.area if areas else None)
-    pool = list(home.entities) if areas is None else _area_pool(home, areas, m.area)
+    pool: Sequence[Entity] = home.entities if areas is None else _area_pool(home, areas, m.area)
     # 1. the whole mention as a name ("kitchen light" is an entity called "Kitchen light")
     phrases = [*(f"{m.area or ''} {n}" for n in m.names), *m.names]
     if m.device_class:
@@ -400,7 +399,7 @@ def _plural(text: str, lang: str) -> bool:
 
 def _class_select(
     word: str,
-    pool: list[Entity],
+    pool: Sequence[Entity],
     m: Mention,
     req: Request,
     areas: list[str] | None,
