@@ -29,6 +29,7 @@ from hub.errors import ConfigError, DiscoveryError, HubError, UnknownEntityError
 from hub.mdns import MdnsService, find_broker
 from hub.mqtt import MqttClient, Received
 from hub.registry import Changes, Registry
+from hub.resolver.lexicon import load_word_lists
 from hub.store import Store
 from hub.token import ensure_token
 from hub.tracker import StateTracker
@@ -93,6 +94,7 @@ class Hub:
         self.state = HubState.STARTING
         self.started_at = time.monotonic()
         self.token = await asyncio.to_thread(_prepare_data_dir, self.settings)
+        await asyncio.to_thread(load_word_lists)  # read once, off the loop: the resolver reads them
         await self._stack.enter_async_context(self.store)
         entities = await self.store.load_entities()
         self.registry.load(entities)
@@ -279,8 +281,13 @@ class Hub:
             self._persist_task = self.spawn(self._persist_soon(), "persist-entities")
 
     async def _persist_soon(self) -> None:
-        await asyncio.sleep(0.2)  # coalesce a discovery burst into one transaction
-        await self._persist_entities()
+        # Coalesce a discovery burst into one transaction; changes made while a save runs are saved
+        # by the next round (they are not in the batch being written, and nothing else schedules them).
+        while True:
+            await asyncio.sleep(0.2)
+            await self._persist_entities()
+            if not (self._dirty or self._gone):
+                return
 
     async def _persist_entities(self) -> None:
         """Write registry changes to the store; when it returns, every change made before the call is saved.

@@ -59,6 +59,20 @@ def key(text: str) -> str:
     return n.replace(" ", "") if has_cjk(n) else n
 
 
+def load_word_lists() -> None:
+    """Read every word list the resolver uses (YAML under `devices/`) into its cache.
+
+    The hub calls this in a thread at start so the first sentence does not read files on the loop.
+    """
+    from hub.devices import class_words, load_schema
+
+    load_schema()
+    area_lexicon()
+    name_lexicon()
+    for lang in ("en", "zh"):
+        class_words(lang)
+
+
 @functools.cache
 def area_lexicon() -> Mapping[str, frozenset[str]]:
     """Area word (matching key) → the concepts it can mean, from devices/areas.yaml."""
