@@ -123,7 +123,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["outcome"],
         "description": "The `hub ask` object plus `outcome` (see docs/api.md).",
         "properties": {
-            "text": {"type": "string"}, "lang": {"type": "string"}, "intent": _nullable("string"),
+            "text": _nullable("string"), "lang": _nullable("string"), "intent": _nullable("string"),
             "confidence": {"type": "number"}, "slots": {"type": "object"},
             "actions": {"type": "array", "items": {"type": "object"}},
             "query": {"nullable": True}, "answer": _nullable("string"),
