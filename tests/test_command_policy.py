@@ -303,3 +303,23 @@ def test_retraining_is_rate_limited(tmp_path: Path) -> None:
     assert assistant._next_retrain(300) == 400.0  # first: after 5 quiet minutes
     assistant._last_retrain = 200.0
     assert assistant._next_retrain(300) == 3800.0  # then not within the hour, however chatty
+
+
+async def test_a_sensitive_command_is_not_sent_late(
+    mosquitto: MosquittoProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the broker away, an unlock is refused after `sensitive_expiry` instead of waiting in a
+    queue to open the door whenever the broker comes back; a light still queues as before."""
+    from tests import test_api
+
+    real = test_api.hub_settings
+    monkeypatch.setattr(test_api, "hub_settings",
+                        lambda *a, **k: real(*a, **{**k, "confirm": "never", "sensitive_expiry": 0.5}))
+    async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim):
+        api = Api(settings)
+        await mosquitto.close()
+        await wait_for(lambda: hub.mqtt is not None and not hub.mqtt.connected, what="the hub sees it")
+        status, body = await api.post("/api/services/lock/unlock", {"entity_id": "lock.front_door"})
+        assert status == 503 and "broker is unavailable" in body["message"]
+        status, _ = await api.post("/api/services/light/turn_on", {"entity_id": "light.floor_lamp"})
+        assert status == 200

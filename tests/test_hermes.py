@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hub.broker import MosquittoProcess
-from hub.config import MqttUrl
 from hub.demo import Simulator, load_home
 from hub.domain import Parse, Slot
 from hub.hermes import (
@@ -149,18 +147,6 @@ def test_answer_ranges_filter_and_none() -> None:
 
 
 # -- the live service -------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def model(tiny_model: Path) -> Path:
-    return tiny_model
-
-
-@pytest.fixture
-async def home_sim(mosquitto: MosquittoProcess) -> AsyncIterator[Simulator]:
-    async with Simulator(MqttUrl.parse(mosquitto.url), HOME) as sim:
-        sim.announce()
-        yield sim
-
-
 def _hermes_peer(port: int) -> Peer:
     peer = Peer(port).start()
     for topic in ("hermes/nlu/intentParsed", "hermes/intent/#", "hermes/nlu/intentNotRecognized",

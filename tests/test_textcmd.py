@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 from hub.allowlist import refused_targets
 from hub.app import Hub, HubState
 from hub.broker import MosquittoProcess
-from hub.config import MqttUrl, Settings
+from hub.config import Settings
 from hub.demo import Simulator, load_home
 from hub.domain import Parse, Slot
 from hub.textcmd import (
@@ -58,18 +58,6 @@ def fake_parser(table: FakeTable) -> Callable[..., Any]:
         return Parse(cleaned, "en", intent, 0.97, tuple(found))
 
     return parse
-
-
-@pytest.fixture(scope="session")
-def model(tiny_model: Path) -> Path:
-    return tiny_model
-
-
-@pytest.fixture
-async def home_sim(mosquitto: MosquittoProcess) -> AsyncIterator[Simulator]:
-    async with Simulator(MqttUrl.parse(mosquitto.url), HOME) as sim:
-        sim.announce()
-        yield sim
 
 
 async def listening(peer: Peer, topic: str, answer_topic: str, probe: bytes = b"") -> None:
