@@ -120,6 +120,8 @@ class Settings:
     """Seconds to browse for a broker before starting an embedded one (HUB_ZEROCONF_TIMEOUT)."""
     command_allow: tuple[str, ...] = ()
     """Domains or entity ids the MQTT text-command topic may act on; empty allows everything."""
+    wyoming: str | None = None
+    """host:port of the Wyoming server for Home Assistant's Assist (HUB_WYOMING); unset: off."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys from hub.yaml, kept for forward compatibility (logged once)."""
 
@@ -217,9 +219,11 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "zeroconf": ("zeroconf", _bool),
     "hermes": ("hermes", _choice("off", "nlu", "execute")),
     "zeroconf_timeout": ("zeroconf_timeout", float),
+    "wyoming.listen": ("wyoming", _optional_str),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
-                "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max"}
+                "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max",
+                "HUB_WYOMING": "wyoming.listen"}
 
 
 def env_name(key: str) -> str:
@@ -297,6 +301,8 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     if settings.mqtt_url:
         MqttUrl.parse(settings.mqtt_url, sources.get("mqtt.url", "mqtt.url"))
     parse_hostport(settings.http, sources.get("http", "http"))
+    if settings.wyoming:
+        parse_hostport(settings.wyoming, sources.get("wyoming.listen", "wyoming.listen"))
     if settings.db_url and "://" not in settings.db_url:
         raise ConfigError(sources.get("db.url", "db.url"), "expected a SQLAlchemy URL like sqlite+aiosqlite:///path")
     if settings.history_days < 0:

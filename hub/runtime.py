@@ -8,11 +8,12 @@ import logging
 
 from hub.api import ApiServer
 from hub.app import Hub
-from hub.config import MqttUrl, Settings
+from hub.config import MqttUrl, Settings, parse_hostport
 from hub.demo import Simulator, load_home
 from hub.hermes import Hermes
 from hub.mdns import MdnsService
 from hub.textcmd import TextCommands
+from hub.wyoming import HubCommands, WyomingServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -26,8 +27,12 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await stack.enter_async_context(Hermes(hub, execute=settings.hermes == "execute"))
         host, port = settings.http_hostport
         await stack.enter_async_context(ApiServer(hub, host, port))
+        wyoming = parse_hostport(settings.wyoming, "wyoming.listen") if settings.wyoming else None
+        if wyoming is not None:
+            commands = HubCommands(hub)
+            await stack.enter_async_context(WyomingServer(commands, commands, *wyoming))
         if settings.zeroconf:
-            hub.mdns = await stack.enter_async_context(MdnsService(host, port))
+            hub.mdns = await stack.enter_async_context(MdnsService(host, port, wyoming=wyoming))
         if settings.demo:
             assert hub.mqtt is not None
             url: MqttUrl = hub.mqtt.url
