@@ -7,6 +7,7 @@ See `config/hub.example.yaml` for the documented file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -122,6 +123,9 @@ class Settings:
     """Domains or entity ids the MQTT text-command topic may act on; empty allows everything."""
     wyoming: str | None = None
     """host:port of the Wyoming server for Home Assistant's Assist (HUB_WYOMING); unset: off."""
+    ingress_proxy: str | None = None
+    """IP address of Home Assistant's ingress proxy (add-on: 172.30.32.2); its requests need no
+    token, HA has authenticated the user (HUB_INGRESS_PROXY). Unset: every request needs one."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown keys from hub.yaml, kept for forward compatibility (logged once)."""
 
@@ -220,6 +224,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "hermes": ("hermes", _choice("off", "nlu", "execute")),
     "zeroconf_timeout": ("zeroconf_timeout", float),
     "wyoming.listen": ("wyoming", _optional_str),
+    "ingress_proxy": ("ingress_proxy", _optional_str),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
                 "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max",
@@ -303,6 +308,12 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     parse_hostport(settings.http, sources.get("http", "http"))
     if settings.wyoming:
         parse_hostport(settings.wyoming, sources.get("wyoming.listen", "wyoming.listen"))
+    if settings.ingress_proxy:
+        try:
+            ipaddress.ip_address(settings.ingress_proxy)
+        except ValueError:
+            raise ConfigError(sources.get("ingress_proxy", "ingress_proxy"),
+                              f"expected an IP address, got {settings.ingress_proxy!r}") from None
     if settings.db_url and "://" not in settings.db_url:
         raise ConfigError(sources.get("db.url", "db.url"), "expected a SQLAlchemy URL like sqlite+aiosqlite:///path")
     if settings.history_days < 0:
