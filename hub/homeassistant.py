@@ -179,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`python -m hub.homeassistant`: write Home Assistant's names as a home file."""
     parser = argparse.ArgumentParser(prog="python -m hub.homeassistant", description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="Home Assistant's URL (default: the Supervisor's proxy)")
+    parser.add_argument("--core", default=SUPERVISOR_CORE, help="the Supervisor's proxy to Core")
     parser.add_argument("--token", help="access token (default: $HA_TOKEN, else $SUPERVISOR_TOKEN)")
     parser.add_argument("--out", type=Path, required=True, help="home file to write")
     args = parser.parse_args(argv)
@@ -187,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no token: pass --token, or set HA_TOKEN or SUPERVISOR_TOKEN", file=sys.stderr)
         return 2
     client = (HomeAssistantClient.direct(args.url, token) if args.url
-              else HomeAssistantClient.through_supervisor(token))
+              else HomeAssistantClient.through_supervisor(token, args.core))
     try:
         entities = asyncio.run(client.entities())
     except HomeAssistantError as err:

@@ -44,12 +44,15 @@ REGISTRY = [
 
 
 class FakeHomeAssistant:
-    def __init__(self) -> None:
+    """Home Assistant's REST states and WebSocket registries, accepting `token`."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
         self.url = ""
         self.commands: list[str] = []
 
     async def states(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"message": "401: Unauthorized"}, status=401)
         return web.json_response(STATES)
 
@@ -58,7 +61,7 @@ class FakeHomeAssistant:
         await ws.prepare(request)
         await ws.send_json({"type": "auth_required", "ha_version": "2026.11.0"})
         auth = await ws.receive_json()
-        if auth.get("access_token") != TOKEN:
+        if auth.get("access_token") != self.token:
             await ws.send_json({"type": "auth_invalid", "message": "Invalid access token or password"})
             await ws.close()
             return ws
