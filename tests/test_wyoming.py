@@ -37,6 +37,7 @@ from hub.wyoming import HubCommands, WyomingServer
 from hub.wyoming.handler import MAX_DATA
 from hub.wyoming.info import wyoming_language
 from hub.wyoming.intents import HaIntent, recognize, to_ha_intent
+from hub.wyoming.server import WyomingListenError
 from tests.hubs import Api, hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
 from tests.test_textcmd import data_dir_with_model
@@ -262,6 +263,15 @@ async def test_a_client_that_leaves_mid_request(bare_hub: Hub, caplog: pytest.Lo
         await wait_for(lambda: len(server._server._handlers) == 0 if server._server else False,  # type: ignore[attr-defined]
                        what="the left connection's task to end")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a client leaving is no error"
+
+
+async def test_a_taken_port_is_a_clear_error(bare_hub: Hub) -> None:
+    async with wyoming_over(bare_hub) as server:
+        second = WyomingServer(HubCommands(bare_hub), HubCommands(bare_hub), "127.0.0.1", server.port)
+        with pytest.raises(WyomingListenError, match=f"cannot serve Wyoming on 127.0.0.1:{server.port}.*HUB_WYOMING"):
+            await second.start()
+        await second.stop()
+        await _describe_works(server.port)
 
 
 async def test_model_not_ready_and_limits(bare_hub: Hub) -> None:

@@ -8,10 +8,15 @@ import logging
 
 from wyoming.server import AsyncEventHandler, AsyncTcpServer
 
+from hub.errors import HubError
 from hub.wyoming.commands import CommandRunner, Recognizer
 from hub.wyoming.handler import HubEventHandler
 
 _LOGGER = logging.getLogger(__name__)
+
+class WyomingListenError(HubError):
+    """The Wyoming address cannot be listened on (taken, or not this machine's)."""
+
 
 MAX_CLIENTS = 32
 """Connections served at once; one more gets a `busy` error (HA opens one per sentence)."""
@@ -45,9 +50,20 @@ class WyomingServer:
         return HubEventHandler(reader, writer, self.commands, self.recognizer, busy=busy)
 
     async def start(self) -> None:
-        """Listen; raises OSError when the address is taken."""
-        self._server = AsyncTcpServer(self.host, self.port)
-        await self._server.start(self._handler)
+        """Listen.
+
+        Raises:
+            WyomingListenError: The address is taken or not this machine's.
+        """
+        server = AsyncTcpServer(self.host, self.port)
+        self._server = server
+        try:
+            await server.start(self._handler)
+        except OSError as err:
+            self._server = None
+            raise WyomingListenError(
+                f"cannot serve Wyoming on {self.host}:{self.port} (wyoming.listen, HUB_WYOMING): "
+                f"{err.strerror or err}") from None
         _LOGGER.info("wyoming: serving Home Assistant's Assist on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:
@@ -71,4 +87,4 @@ class WyomingServer:
         await self.stop()
 
 
-__all__ = ["MAX_CLIENTS", "WyomingServer"]
+__all__ = ["MAX_CLIENTS", "WyomingListenError", "WyomingServer"]
