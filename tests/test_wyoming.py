@@ -265,6 +265,28 @@ async def test_a_client_that_leaves_mid_request(bare_hub: Hub, caplog: pytest.Lo
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a client leaving is no error"
 
 
+async def test_a_failing_command_is_an_error_event_not_a_dead_server(bare_hub: Hub) -> None:
+    class Broken(HubCommands):
+        async def run(self, text: str, lang: str, *, source: str,
+                      conversation_id: str | None) -> Mapping[str, Any]:
+            raise RuntimeError("boom")
+
+        async def parse(self, text: str, lang: str) -> Sequence[Parse]:
+            raise RuntimeError("bang")
+
+    commands = Broken(bare_hub)
+    async with WyomingServer(commands, commands, "127.0.0.1", free_port()) as server, \
+            AsyncTcpClient("127.0.0.1", server.port, read_timeout=10) as client:
+        for request, word in ((Transcript("turn on the lamp", language="en"), "boom"), (Recognize("lamp"), "bang")):
+            await client.write_event(request.event())
+            event = await client.read_event()
+            assert event is not None and Error.is_type(event.type)
+            assert Error.from_event(event).code == "internal" and word in Error.from_event(event).text
+        await client.write_event(Describe().event())
+        event = await client.read_event()
+        assert event is not None and Info.is_type(event.type), "the same connection still answers"
+
+
 async def test_a_taken_port_is_a_clear_error(bare_hub: Hub) -> None:
     async with wyoming_over(bare_hub) as server:
         second = WyomingServer(HubCommands(bare_hub), HubCommands(bare_hub), "127.0.0.1", server.port)

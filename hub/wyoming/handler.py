@@ -156,8 +156,16 @@ class HubEventHandler(AsyncEventHandler):
                     if err.fatal:
                         break
                     continue
-                if event is None or not await self.handle_event(event):
+                if event is None:
                     break
+                try:
+                    if not await self.handle_event(event):
+                        break
+                except (ConnectionError, OSError):
+                    raise
+                except Exception as err:  # a bug in one answer must not end the service
+                    _LOGGER.exception("wyoming: %s event failed", event.type)
+                    await self.write_event(Error(f"internal error: {err}", "internal").event())
         except (TimeoutError, asyncio.IncompleteReadError):
             pass
         except (ConnectionError, OSError) as err:  # the client went away mid-request
