@@ -423,6 +423,8 @@ def test_parse_to_ha_intent(parse: Parse, expected: HaIntent) -> None:
     _parse("set the AC to cool", "set_hvac_mode", ("device_class", "AC"), ("hvac_mode", "cool", "cool")),
     _parse("set the lamp to", "set_brightness", ("device_class", "lamp")),  # no value
     _parse("turn on", "turn_on"),  # no target: never "everything"
+    _parse("turn off everything in the kitchen", "turn_off", ("device_class", "everything"), ("area", "kitchen")),
+    _parse("关掉客厅所有设备", "turn_off", ("area", "客厅"), ("device_class", "所有设备"), lang="zh"),
 ])  # fmt: skip
 def test_no_ha_intent_says_why(parse: Parse) -> None:
     assert isinstance(to_ha_intent(parse), str) and to_ha_intent(parse)

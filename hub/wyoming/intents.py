@@ -125,6 +125,12 @@ def to_ha_intent(parse: Parse) -> HaIntent | str:
     ha_name, implied = SIMPLE[parse.intent]
     slots: dict[str, Any] = {}
     name, domain, device_class = _target(parse)
+    if name is None and domain is None and any(
+            s.name == "device_class" and key(s.text) in EVERYTHING_WORDS for s in parse.slots):
+        # The hub's "everything" is lights, switches and fans; one HA intent takes one domain, and
+        # an area alone would reach locks and covers too.
+        return ("Home Assistant 的意图一次只针对一类设备，请说明是灯、开关还是风扇。" if zh
+                else "Home Assistant's intents take one kind of device: say lights, switches or fans.")
     if name:
         slots["name"] = name
     area = parse.slot("area")
