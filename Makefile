@@ -5,7 +5,7 @@ PIP    := $(VENV)/bin/pip
 ARGS   ?= --demo
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint bench bench-smoke clean
+.PHONY: install run test test-unit lint bench bench-smoke clean addon
 
 # torch first, pinned to the CPU build (an open range would pull a multi-GB CUDA build).
 # The base encoder's package declares sentence-transformers (+ scikit-learn, scipy), which the
@@ -45,5 +45,13 @@ bench: install
 bench-smoke: install
 	$(VENV)/bin/pytest tests/test_bench_smoke.py
 
+# The add-on's build context is addon/ alone (that is what the Supervisor builds): put the hub's
+# wheel where addon/Dockerfile finds it (addon/dist/, git-ignored). Run before building the image.
+ADDON_DIR ?= addon
+ADDON_PY  := $(if $(wildcard $(PY)),$(PY),python3)
+addon:
+	rm -rf $(ADDON_DIR)/dist
+	$(ADDON_PY) -m pip wheel -q --no-deps --wheel-dir $(ADDON_DIR)/dist .
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info addon/dist

@@ -8,6 +8,7 @@ See `config/hub.example.yaml` for the documented file.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -131,6 +132,11 @@ class Settings:
     than sent late (HUB_SENSITIVE_EXPIRY)."""
     retrain_interval: float = 3600.0
     """Least seconds between two per-home re-trainings on new device names (HUB_RETRAIN_INTERVAL)."""
+    wyoming: str | None = None
+    """host:port of the Wyoming server for Home Assistant's Assist (HUB_WYOMING); unset: off."""
+    ingress_proxy: str | None = None
+    """IP address of Home Assistant's ingress proxy (add-on: 172.30.32.2); its requests need no
+    token, HA has authenticated the user (HUB_INGRESS_PROXY). Unset: every request needs one."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unused: an unknown key in hub.yaml is an error (kept so callers that pass it still work)."""
 
@@ -249,9 +255,12 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "zeroconf": ("zeroconf", _bool),
     "hermes": ("hermes", _choice("off", "nlu", "execute")),
     "zeroconf_timeout": ("zeroconf_timeout", _seconds),
+    "wyoming.listen": ("wyoming", _optional_str),
+    "ingress_proxy": ("ingress_proxy", _optional_str),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
-                "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max"}
+                "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max",
+                "HUB_WYOMING": "wyoming.listen"}
 
 
 def env_name(key: str) -> str:
@@ -336,6 +345,14 @@ def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     parse_hostport(settings.http, sources.get("http", "http"))
     if settings.db_url:
         _check_db_url(settings.db_url, sources.get("db.url", "db.url"))
+    if settings.wyoming:
+        parse_hostport(settings.wyoming, sources.get("wyoming.listen", "wyoming.listen"))
+    if settings.ingress_proxy:
+        try:
+            ipaddress.ip_address(settings.ingress_proxy)
+        except ValueError:
+            raise ConfigError(sources.get("ingress_proxy", "ingress_proxy"),
+                              f"expected an IP address, got {settings.ingress_proxy!r}") from None
     if settings.history_days < 0:
         raise ConfigError(sources.get("history_days", "history_days"), "must be 0 or more")
     for name in ("discovery_prefix", "topic_prefix"):

@@ -42,6 +42,8 @@ HUB_TYPE = "_home-hub._tcp.local."
 """The hub's own service type: its HTTP API (TXT `path`, `api`, `version`)."""
 HTTP_TYPE = "_http._tcp.local."
 """Generic web servers: the hub's page is announced here too; Shelly devices also use it."""
+WYOMING_TYPE = "_wyoming._tcp.local."
+"""Wyoming services; Home Assistant's wyoming integration offers each one it finds."""
 
 DEVICE_TYPES: Mapping[str, str] = {
     "_esphomelib._tcp.local.": "esphome",
@@ -274,6 +276,7 @@ class MdnsService:
         browse: Browse the device types of `DEVICE_TYPES` (and Shelly's `_http._tcp`).
         resolve_timeout: Seconds to wait for a service's SRV/TXT/A records.
         clock: Returns the current time (UTC); injected by tests.
+        wyoming: (host, port) of the Wyoming server to announce as `_wyoming._tcp`, if any.
     """
 
     def __init__(
@@ -287,7 +290,9 @@ class MdnsService:
         browse: bool = True,
         resolve_timeout: float = 3.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        wyoming: tuple[str, int] | None = None,
     ) -> None:
+        self.wyoming = wyoming
         self.hub_http_host = hub_http_host
         self.hub_http_port = hub_http_port
         self.interfaces = interfaces
@@ -365,8 +370,8 @@ class MdnsService:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     # -- announcing ------------------------------------------------------------------------
-    async def _announce_addresses(self) -> list[str]:
-        host = self.hub_http_host
+    async def _announce_addresses(self, host: str | None = None) -> list[str]:
+        host = host or self.hub_http_host
         loopback_only = isinstance(self.interfaces, Sequence) and all(
             isinstance(i, str) and _is_loopback(i) for i in self.interfaces
         )
@@ -385,6 +390,8 @@ class MdnsService:
 
     async def _announce(self) -> None:
         assert self._aiozc is not None
+        if self.wyoming is not None:
+            await self._announce_wyoming(*self.wyoming)
         addresses = await self._announce_addresses()
         if not addresses:
             _LOGGER.info("zeroconf: the API listens on %s only; not announced", self.hub_http_host)
@@ -403,6 +410,20 @@ class MdnsService:
             self._registered.append(info)
         _LOGGER.info("zeroconf: announced the API as %r on %s port %d", instance,
                      ", ".join(addresses), self.hub_http_port)
+
+    async def _announce_wyoming(self, host: str, port: int) -> None:
+        assert self._aiozc is not None
+        addresses = await self._announce_addresses(host)
+        if not addresses:
+            _LOGGER.info("zeroconf: Wyoming listens on %s only; not announced", host)
+            return
+        hostname = _dns_label(socket.gethostname())
+        instance = self.instance_name or f"Hub on {hostname}"
+        info = AsyncServiceInfo(WYOMING_TYPE, f"{instance}.{WYOMING_TYPE}", port=port,
+                                server=f"{hostname}.local.", parsed_addresses=addresses)
+        await self._aiozc.async_register_service(info, allow_name_change=True)
+        self._registered.append(info)
+        _LOGGER.info("zeroconf: announced Wyoming on %s port %d", ", ".join(addresses), port)
 
     # -- browsing --------------------------------------------------------------------------
     def _on_change(
@@ -453,6 +474,7 @@ __all__ = [
     "HTTP_TYPE",
     "HUB_TYPE",
     "MQTT_TYPE",
+    "WYOMING_TYPE",
     "MdnsService",
     "SeenDevice",
     "device_kind",

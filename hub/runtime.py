@@ -9,12 +9,13 @@ import socket
 
 from hub.api import ApiServer
 from hub.app import Hub
-from hub.config import MqttUrl, Settings
+from hub.config import MqttUrl, Settings, parse_hostport
 from hub.demo import Simulator, load_home
 from hub.errors import ConfigError
 from hub.hermes import Hermes
 from hub.mdns import MdnsService
 from hub.textcmd import TextCommands
+from hub.wyoming import HubCommands, WyomingServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,8 +34,12 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         except OSError as err:  # the port is taken, or the address is not this machine's
             reason = err.strerror or err
             raise ConfigError("http (HUB_HTTP)", f"cannot listen on {host}:{port}: {reason}") from None
+        wyoming = parse_hostport(settings.wyoming, "wyoming.listen") if settings.wyoming else None
+        if wyoming is not None:
+            commands = HubCommands(hub)
+            await stack.enter_async_context(WyomingServer(commands, commands, *wyoming))
         if settings.zeroconf:
-            hub.mdns = await stack.enter_async_context(MdnsService(host, port))
+            hub.mdns = await stack.enter_async_context(MdnsService(host, port, wyoming=wyoming))
         if settings.demo:
             assert hub.mqtt is not None
             url: MqttUrl = hub.mqtt.url

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -39,7 +39,7 @@ def loggable_path(request: web.Request) -> str:
     return request.rel_url.raw_path[:200]
 
 
-def auth_middleware(token: str) -> Middleware:
+def auth_middleware(token: str, trusted: Collection[str] = ()) -> Middleware:
     """Refuse requests without the right bearer token with 401; the token is never logged.
 
     A WebSocket upgrade without any token is let through: the socket then asks for an `auth`
@@ -47,10 +47,15 @@ def auth_middleware(token: str) -> Middleware:
 
     Args:
         token: The hub's API token.
+        trusted: Peer addresses that need no token: Home Assistant's ingress proxy, which has
+            authenticated the user already (settings `ingress_proxy`; the add-on sets it).
     """
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if trusted and request.remote in trusted:
+            request[AUTHENTICATED] = True
+            return await handler(request)
         if request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
             return await handler(request)
         given = _given_token(request)

@@ -49,7 +49,8 @@ def build_app(hub: Hub, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) ->
         hub: The hub to serve.
         ws_queue_size: Messages a WebSocket client may have waiting before it is dropped.
     """
-    middlewares = [json_errors, auth_middleware(hub.token), openapi.unknown_query]
+    trusted = (hub.settings.ingress_proxy,) if hub.settings.ingress_proxy else ()
+    middlewares = [json_errors, auth_middleware(hub.token, trusted), openapi.unknown_query]
     app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
     app[HUB_KEY] = hub
     app[websocket.QUEUE_SIZE] = ws_queue_size

@@ -54,6 +54,9 @@ const $ = (id) => document.getElementById(id);
 let lang = localStorage.getItem("hub.lang")
   || ((navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en");
 let token = localStorage.getItem("hub.token") || "";
+// In Home Assistant's sidebar (add-on ingress) HA has authenticated the user: no token to ask for.
+// Every URL below is relative to the page, so it works under the ingress path too.
+const INGRESS = location.pathname.includes("/api/hassio_ingress/");
 let entities = [];
 const states = new Map();
 let socket = null;
@@ -87,7 +90,7 @@ function setLive(on) {
 }
 
 async function api(method, path, body) {
-  const response = await fetch(path, {
+  const response = await fetch(path.replace(/^\//, ""), {
     method,
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -105,7 +108,7 @@ function askToken(message) {
 
 // -- entities --------------------------------------------------------------------------------
 async function load() {
-  if (!token) { askToken(); return; }
+  if (!token && !INGRESS) { askToken(); return; }
   $("status").textContent = t("loading");
   const [list, current] = await Promise.all([api("GET", "/api/entities"), api("GET", "/api/states")]);
   entities = list.data;
@@ -345,7 +348,7 @@ function connect() {
   if (socket) socket.close();
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   // The token goes in the first message, not the URL, so it stays out of access logs.
-  const ws = new WebSocket(`${scheme}://${location.host}/api/websocket`);
+  const ws = new WebSocket(`${scheme}://${location.host}${location.pathname.replace(/[^/]*$/, "")}api/websocket`);
   socket = ws;
   ws.onmessage = (event) => {
     const msg = JSON.parse(event.data);
