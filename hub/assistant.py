@@ -170,6 +170,7 @@ class Assistant:
         home = {f"homeassistant/{e.component}/hub_{i}/config": dict(e.config) | {"name": None, "device": {
                 "identifiers": [e.entity_id], "name": e.name, "suggested_area": e.area}}
                 for i, e in enumerate(entities)}
+        home.update(await asyncio.to_thread(_read_home, self.settings.data_dir / HA_HOME))
         path = self.settings.data_dir / "home.json"
         await asyncio.to_thread(path.write_text, json.dumps(home, ensure_ascii=False), encoding="utf-8")
         self._last_retrain = time.monotonic()
@@ -207,3 +208,17 @@ def _load_parser(path: Path) -> Parser:
 
     torch.set_num_threads(1)
     return Parser.load(path)
+
+
+HA_HOME = "ha-home.json"
+"""Home Assistant's own names (areas, entities not on MQTT, aliases) as a home file, written by the
+add-on (`python -m hub.homeassistant`); per-home training learns them too."""
+
+
+def _read_home(path: Path) -> dict[str, Any]:
+    """A home file's entries, or none when it is missing or unreadable (it is optional)."""
+    try:
+        home = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return home if isinstance(home, dict) else {}

@@ -168,6 +168,17 @@ async def test_hub_run_serves_assist_in_both_languages(
         await asyncio.sleep(0.5)
         assert _sent(observer) == [], "out of scope and unconfirmed: nothing was published"
 
+        # "yes" confirms in its own conversation only: another conversation's "yes" does nothing.
+        asked = await _transcript(port, "unlock the front door", "en", "door-1")
+        assert Handled.is_type(asked.type) and "confirm" in (Handled.from_event(asked).text or "")
+        other = await _transcript(port, "yes", "en", "door-2")
+        assert NotHandled.is_type(other.type), other
+        await asyncio.sleep(0.3)
+        assert ("home/lock/front/set", "UNLOCK") not in _sent(observer)
+        done = await _transcript(port, "yes", "en", "door-1")
+        assert Handled.is_type(done.type), done
+        await wait_for(lambda: ("home/lock/front/set", "UNLOCK") in _sent(observer), what="the confirmed unlock")
+
 
 async def test_zeroconf_announces_wyoming() -> None:
     suffix = uuid.uuid4().hex[:6]

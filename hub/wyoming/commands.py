@@ -53,7 +53,8 @@ class HubCommands:
         # A sensitive action waits for "yes" in the same conversation; with no conversation to
         # answer in, it is refused rather than left pending.
         requester = Requester(source, "", conversation_id)
-        result = await self.hub.commands.run_text(text, lang, requester, allow=self.hub.settings.command_allow,
+        allow = self.hub.settings.command_allow
+        result = await self.hub.commands.run_text(text, lang, requester, allow=allow,
                                                   confirmable=conversation_id is not None)
         return result.as_contract(with_confirm_id=False)
 

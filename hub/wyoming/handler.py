@@ -27,8 +27,7 @@ from wyoming.intent import Entity, Intent, IntentsStart, IntentsStop, NotRecogni
 from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler
 
-from hub.assistant import ModelNotReadyError
-from hub.errors import HubError
+from hub.errors import HubError, ModelNotReadyError
 from hub.wyoming.commands import CommandRunner, Recognizer
 from hub.wyoming.info import hub_info, wyoming_language
 from hub.wyoming.intents import recognize
