@@ -394,8 +394,11 @@ class Hub:
         mqtt = self.mqtt
         stats = self.store.stats
         problems = self.problems()
+        # "degraded" at once when a dependency is away; `problems` (and with them a 503 for the
+        # watchdog) only once it has stayed away past the grace period, so a blip restarts nothing.
+        away = mqtt is None or not mqtt.connected or not self.store.healthy
         return {
-            "status": "degraded" if problems else "ok",
+            "status": "degraded" if problems or away else "ok",
             "problems": problems,
             "state": self.state.value,
             "uptime_s": round(time.monotonic() - self.started_at, 1) if self.started_at else 0,

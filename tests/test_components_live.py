@@ -159,6 +159,11 @@ async def test_every_component_through_a_real_broker_and_the_rest_api(
                     before = len(device.messages)
                     status, body = await api.post(f"/api/services/{domain}/{service}",
                                                   {"entity_id": case["entity_id"], **call["data"]})
+                    if status == 202:  # sensitive (arm, disarm, open a gas valve): held until confirmed
+                        assert body["outcome"] == "needs_confirmation", (call, body)
+                        assert len(device.messages) == before, "nothing is published before the yes"
+                        status, body = await api.post("/api/command", {"confirm": body["confirm_id"]})
+                        assert body["outcome"] == "executed", (call, body)
                     assert status == 200, (call, body)
                     for expected in call["mqtt"]:
                         await wait_for(
