@@ -10,10 +10,8 @@ import asyncio
 import contextlib
 import enum
 import logging
-import shutil
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from hub.assistant import Assistant
@@ -25,9 +23,11 @@ from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
 from hub.discovery.tasmota import TasmotaDiscovery
 from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
 from hub.domain import Entity, Message, State
-from hub.errors import ConfigError, DiscoveryError, HubError, UnknownEntityError
+from hub.errors import ConfigError, DiscoveryError, UnknownEntityError
+from hub.health import HealthChecks
 from hub.mdns import MdnsService, find_broker
 from hub.mqtt import MqttClient, Received
+from hub.persistence import EntityPersistence
 from hub.registry import Changes, Registry
 from hub.resolver.lexicon import load_word_lists
 from hub.store import Store
@@ -68,16 +68,15 @@ class Hub:
         self._stack = contextlib.AsyncExitStack()
         self._listeners: list[StateListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._dirty: dict[str, Entity] = {}
-        self._gone: set[str] = set()
-        self._persist_task: asyncio.Task[None] | None = None
-        self._persist_lock = asyncio.Lock()
+        self.persistence = EntityPersistence(self.store, self.spawn)
+        """Saves registry changes to the store (the one owner of that)."""
         self._sweep_started = False
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
         self.unhandled_discovery = UnhandledDiscovery()
         self.tasmota = TasmotaDiscovery()
-        self._last_probe_ack: float | None = None
+        self.checks = HealthChecks(settings.data_dir)
+        """What `/health` reports as problems; probes the broker."""
         self.commands = CommandService(
             parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
             snapshot=self.registry.snapshot, read_states=self.read_states,
@@ -124,7 +123,7 @@ class Hub:
         self.registry.begin_sweep()
         await self.mqtt.start(self.connect_timeout)
         self._stack.push_async_callback(self.mqtt.stop)
-        self.spawn(self._probe_broker(), "broker-probe")
+        self.spawn(self.checks.probe(self.mqtt, f"{self.settings.topic_prefix}/probe"), "broker-probe")
         await self.assistant.start()
         self._stack.push_async_callback(self.assistant.stop)
         self.state = HubState.RUNNING
@@ -140,7 +139,7 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.commands.drain()
-        await self._persist_entities()
+        await self.persistence.flush()
         await self._stack.aclose()
         self.state = HubState.STOPPED
 
@@ -264,8 +263,7 @@ class Hub:
         for entity in changes.removed:
             for topic in self.tracker.untrack(entity.entity_id):
                 self.mqtt.unsubscribe(self._state_pattern(topic))
-            self._gone.add(entity.entity_id)
-            self._dirty.pop(entity.entity_id, None)
+            self.persistence.removed(entity.entity_id)
             _LOGGER.info("entity removed: %s", entity.entity_id)
         for entity in changes.added:
             needed, unneeded = self.tracker.track(entity)
@@ -273,43 +271,10 @@ class Hub:
                 self.mqtt.subscribe(self._state_pattern(topic), 1)
             for topic in unneeded:
                 self.mqtt.unsubscribe(self._state_pattern(topic))
-            self._dirty[entity.entity_id] = entity
-            self._gone.discard(entity.entity_id)
+            self.persistence.added(entity)
         if changes.added:
             self.assistant.registry_changed(self.registry.entities)
-        if self._persist_task is None or self._persist_task.done():
-            self._persist_task = self.spawn(self._persist_soon(), "persist-entities")
-
-    async def _persist_soon(self) -> None:
-        # Coalesce a discovery burst into one transaction; changes made while a save runs are saved
-        # by the next round (they are not in the batch being written, and nothing else schedules them).
-        while True:
-            await asyncio.sleep(0.2)
-            await self._persist_entities()
-            if not (self._dirty or self._gone):
-                return
-
-    async def _persist_entities(self) -> None:
-        """Write registry changes to the store; when it returns, every change made before the call is saved.
-
-        One writer at a time (a lock), and a write that fails or is cancelled (hub stopping) puts its
-        changes back, so no discovered entity is lost between the registry and the database.
-        """
-        async with self._persist_lock:
-            dirty, self._dirty = self._dirty, {}
-            gone, self._gone = self._gone, set()
-            try:
-                if gone:
-                    await self.store.remove_entities(sorted(gone))
-                    gone = set()
-                if dirty:
-                    await self.store.save_entities(list(dirty.values()))
-            except BaseException:
-                for entity_id, entity in dirty.items():  # changes made meanwhile are newer: they win
-                    if entity_id not in self._gone:
-                        self._dirty.setdefault(entity_id, entity)
-                self._gone |= {g for g in gone if g not in self._dirty}
-                raise
+        self.persistence.schedule()
 
     # -- state listeners -------------------------------------------------------------------
     def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
@@ -373,22 +338,7 @@ class Hub:
     # -- health ----------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Why the hub is degraded (empty when healthy): what a watchdog should restart it for."""
-        problems: list[str] = []
-        mqtt = self.mqtt
-        now = time.monotonic()
-        if mqtt is None or not mqtt.connected:
-            down = now - (mqtt.state_since if mqtt is not None else self.started_at)
-            if down > MQTT_GRACE:
-                problems.append(f"MQTT broker unreachable for {down:.0f} s")
-        elif self._last_probe_ack is not None and now - self._last_probe_ack > MQTT_GRACE:
-            problems.append(f"MQTT broker not acknowledging for {now - self._last_probe_ack:.0f} s")
-        if not self.store.healthy:
-            problems.append(f"database failing: {self.store.stats.last_error or 'see the log'}"
-                            if hasattr(self.store.stats, "last_error") else "database failing")
-        free = _free_bytes(self.settings.data_dir)
-        if free is not None and free < MIN_FREE_BYTES:
-            problems.append(f"disk nearly full: {free // 1024} KiB free in {self.settings.data_dir}")
-        return problems
+        return self.checks.problems(self.mqtt, self.store, self.started_at)
 
     def health(self) -> dict[str, Any]:
         mqtt = self.mqtt
@@ -414,37 +364,6 @@ class Hub:
             "counters": dict(self.counters),
             "discovery": {"unhandled": self.unhandled_discovery.as_dict()},
         }
-
-    async def _probe_broker(self) -> None:
-        """Publish a QoS 1 probe every few seconds: a broker that stalls without closing the
-        connection stops acknowledging, and `/health` says so after `MQTT_GRACE`."""
-        assert self.mqtt is not None
-        probe = Message(f"{self.settings.topic_prefix}/probe", "", qos=1, retain=False)
-        while True:
-            if self.mqtt.connected:
-                try:
-                    await self.mqtt.publish(probe, wait=True, timeout=PROBE_INTERVAL)
-                    self._last_probe_ack = time.monotonic()
-                except HubError:
-                    pass
-            else:
-                self._last_probe_ack = None
-            await asyncio.sleep(PROBE_INTERVAL)
-
-
-MQTT_GRACE = 10.0
-"""Seconds the broker may be away (or stop acknowledging) before `/health` says degraded."""
-PROBE_INTERVAL = 3.0
-"""Seconds between broker probes."""
-MIN_FREE_BYTES = 32 * 1024 * 1024
-"""Less free disk than this in the data dir is degraded: writes are about to fail."""
-
-
-def _free_bytes(path: Path) -> int | None:
-    try:
-        return shutil.disk_usage(path).free
-    except OSError:
-        return None
 
 
 def _prepare_data_dir(settings: Settings) -> str:

@@ -211,9 +211,9 @@ async def test_bad_text_gets_an_error_on_every_interface(mosquitto: MosquittoPro
 async def test_health_is_503_while_the_broker_is_gone(
     mosquitto: MosquittoProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hub.app
+    import hub.health
 
-    monkeypatch.setattr(hub.app, "MQTT_GRACE", 0.5)
+    monkeypatch.setattr(hub.health, "MQTT_GRACE", 0.5)
     async with live_hub(mosquitto, tmp_path) as (_hub, settings, _sim):
         api = Api(settings, token=None)
         status, health = await api.get("/health")
@@ -239,10 +239,10 @@ async def test_health_notices_a_stalled_broker(
     """A broker that stops answering without closing the connection (SIGSTOP) is degraded too."""
     import signal
 
-    import hub.app
+    import hub.health
 
-    monkeypatch.setattr(hub.app, "MQTT_GRACE", 1.0)
-    monkeypatch.setattr(hub.app, "PROBE_INTERVAL", 0.3)
+    monkeypatch.setattr(hub.health, "MQTT_GRACE", 1.0)
+    monkeypatch.setattr(hub.health, "PROBE_INTERVAL", 0.3)
     async with live_hub(mosquitto, tmp_path) as (_hub, settings, _sim):
         api = Api(settings, token=None)
         await asyncio.sleep(0.8)  # a probe or two acknowledged

@@ -227,7 +227,7 @@ async def test_discovery_storm(mosquitto: MosquittoProcess, tmp_path: Path) -> N
         registered = time.monotonic() - t0
         with contextlib.suppress(Exception):
             await asyncio.sleep(0.5)
-        await hub._persist_entities()
+        await hub.persistence.flush()
         assert len(await hub.store.load_entities()) == len(storm)
         assert hub.counters["discovery_errors"] >= 500 and hub.health()["state"] == "running"
         record("discovery_storm", {"entities": len(storm), "registered_s": round(registered, 2),
