@@ -17,7 +17,7 @@ from typing import Any
 from hub.assistant import Assistant
 from hub.broker import start_embedded_broker
 from hub.commands import CommandResult, CommandService, Policy, Requester
-from hub.config import MqttUrl, Settings, mqtt_version_name
+from hub.config import Settings, mqtt_version_name
 from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
 from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
 from hub.discovery.tasmota import TasmotaDiscovery
@@ -27,6 +27,7 @@ from hub.errors import ConfigError, DiscoveryError, UnknownEntityError
 from hub.health import HealthChecks
 from hub.mdns import MdnsService, find_broker
 from hub.mqtt import MqttClient, Received
+from hub.mqtt_url import MqttUrl
 from hub.persistence import EntityPersistence
 from hub.registry import Changes, Registry
 from hub.resolver.lexicon import load_word_lists

@@ -18,10 +18,10 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub.config import MqttUrl
 from hub.discovery import parse_discovery
 from hub.domain import Entity
 from hub.errors import DiscoveryError
+from hub.mqtt_url import MqttUrl
 from hub.resources import data_path
 
 _LOGGER = logging.getLogger(__name__)

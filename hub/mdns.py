@@ -29,7 +29,7 @@ from zeroconf import InterfaceChoice, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from hub import __version__ as _HUB_VERSION
-from hub.config import MqttUrl
+from hub.mqtt_url import MqttUrl
 
 _LOGGER = logging.getLogger(__name__)
 

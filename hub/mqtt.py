@@ -31,9 +31,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from hub.config import MqttUrl
 from hub.domain import Message
 from hub.errors import MqttAuthError, MqttError
+from hub.mqtt_url import MqttUrl
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -9,11 +9,12 @@ import socket
 
 from hub.api import ApiServer
 from hub.app import Hub
-from hub.config import MqttUrl, Settings, parse_hostport
+from hub.config import Settings, parse_hostport
 from hub.demo import Simulator, load_home
 from hub.errors import ConfigError
 from hub.hermes import Hermes
 from hub.mdns import MdnsService
+from hub.mqtt_url import MqttUrl
 from hub.textcmd import TextCommands
 from hub.wyoming import HubCommands, WyomingServer
 
