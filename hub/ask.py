@@ -26,19 +26,23 @@ _LOGGER = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> dict[str, Any]:
+def understand(
+    parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None, area: str | None = None
+) -> dict[str, Any]:
     """The contract object for one parse: intent, slots, actions, query, answer, mqtt, error.
 
     Args:
         parse: What the NLU understood.
         snapshot: The home's entities.
         states: Current states (None in a dry run).
+        area: The area the request comes from (a satellite's room; Wyoming context, an `area`
+            field): "in here" / 这里 means that area. None: the request comes from no room.
 
     Returns:
         The `hub ask` JSON object (`mqtt` lists the messages the actions would publish).
     """
     states = states or {}
-    result = resolve(parse, snapshot, states)
+    result = resolve(parse, snapshot, states, area)
     mqtt: list[dict[str, Any]] = []
     for action in result.actions:
         for entity_id in action.entity_ids:

@@ -19,10 +19,12 @@ from hub.codecs import encode, services
 from hub.devices import needs_confirm
 from hub.domain import Action, Entity, Parse, Slot, State
 from hub.errors import CodecError
+from hub.nlu.script import script_of, to_simplified
 from hub.registry import Snapshot
 from hub.resolver.lexicon import Home, home_of, key
 from hub.resolver.match import Request, Selection, select
 from hub.resolver.plan import INTENT_COMPONENTS, plan
+from hub.resolver.question import implied_test, quantifier, state_test
 
 __all__ = ["INTENT_COMPONENTS", "Resolution", "looks_like_question", "resolve"]
 
@@ -56,19 +58,40 @@ class Resolution:
     """Why nothing was done (names what was not found and the closest names)."""
 
 
-def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> Resolution:
+def resolve(
+    parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None, area: str | None = None
+) -> Resolution:
     """Resolve one parse against a home.
 
     Args:
         parse: What the NLU understood.
         snapshot: The registry's entities.
         states: Current states by entity id (relative changes, toggles and questions read them).
+        area: The area the request comes from (a satellite's room): what "in here" / 这里 means.
 
     Returns:
         The resolution; `error` is set exactly when nothing is done and it is not a question.
     """
+    result = _resolve(_simplified(parse), snapshot, states or {}, area)
+    if parse.lang != "zh":
+        return result
+    return replace(
+        result,
+        answer=answers.in_users_script(result.answer, parse.text, parse.lang),
+        error=answers.in_users_script(result.error, parse.text, parse.lang),
+    )
+
+
+def _simplified(parse: Parse) -> Parse:
+    """The parse with its text and slot texts in Simplified Chinese (what the rules compare)."""
+    if parse.lang != "zh" or script_of(parse.text) == "hans":
+        return parse
+    slots = tuple(replace(s, text=to_simplified(s.text)) for s in parse.slots)
+    return replace(parse, text=to_simplified(parse.text), slots=slots)
+
+
+def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State], area: str | None) -> Resolution:
     lang = parse.lang
-    states = states or {}
     if parse.intent not in ("none", "get_state") and looks_like_question(parse.text, lang):
         # A question never moves a device, whatever the model read into it.
         parse = replace(parse, intent="get_state")
@@ -78,7 +101,7 @@ def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
-    selection = select(Request(parse, comps), home)
+    selection = select(Request(parse, comps, area=area), home)
     if selection.error is not None:
         return Resolution(error=selection.error)
     if parse.intent == "get_state":
@@ -173,8 +196,25 @@ def _question(parse: Parse, selection: Selection, states: Mapping[str, State]) -
     if is_temp and known:
         value = round(sum(known) / len(known), 1)
         return Resolution(query=ids, answer=answers.temperature(selection.area, value, lang))
+    kind = quantifier(parse.text)
+    if kind is not None:
+        return _several(kind, parse, selection, states)
     sentences = [answers.describe_state(e, states.get(e.entity_id), lang) for e in selection.entities]
     return Resolution(query=ids, answer=("" if lang == "zh" else " ").join(sentences))
+
+
+def _several(kind: str, parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:
+    """Count, list or check devices in a state: "how many lights are on?", "are any doors unlocked?"."""
+    test = state_test(parse.text) or implied_test(selection.entities)
+    read = [e for e in selection.entities if test is None or test.applies(e)] or list(selection.entities)
+    ids = tuple(e.entity_id for e in read)
+    cls = parse.slot("device_class")
+    what = cls.text if cls else ("设备" if parse.lang == "zh" else "devices")
+    if test is None:
+        return Resolution(query=ids, answer=answers.several(kind, what, [], len(read), None, parse.lang))
+    known = [(e, states[e.entity_id]) for e in read if e.entity_id in states]
+    hits = [e.name for e, s in known if test.test(e, s) != (kind == "all")]
+    return Resolution(query=ids, answer=answers.several(kind, what, hits, len(read), test.label, parse.lang))
 
 
 def _temperature(entity: Entity, state: State | None) -> float | None:

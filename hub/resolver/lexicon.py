@@ -17,6 +17,7 @@ import yaml
 
 from hub.devices import word_targets
 from hub.domain import Entity
+from hub.nlu.script import to_simplified
 from hub.registry import Snapshot
 from hub.resources import data_path
 
@@ -36,8 +37,8 @@ EVERYTHING_WORDS = frozenset({
 
 
 def norm(text: str) -> str:
-    """Matching form: NFKC, case-folded, no punctuation, articles, possessives or 的."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    """Matching form: NFKC, case-folded, Simplified Chinese, no punctuation, articles, possessives or 的."""
+    t = to_simplified(unicodedata.normalize("NFKC", text).casefold())
     t = _POSSESSIVE.sub("", t).replace("的", " ")
     t = _PUNCT.sub(" ", t)
     return " ".join(w for w in t.split() if w not in _FILLER)
@@ -114,7 +115,8 @@ def class_targets(text: str, lang: str) -> list[tuple[str, str | None]]:
     """(component, device class) pairs a device-class phrase can mean, in either language."""
     n = norm(text)
     other = "en" if lang == "zh" else "zh"
-    for candidate in (text, n, n.removesuffix("s"), squash(text)):
+    singular = n[:-3] + "y" if n.endswith("ies") else n.removesuffix("s")
+    for candidate in (text, n, singular, squash(text)):
         for lg in (lang, other):
             found = word_targets(candidate, lg)
             if found:

@@ -29,6 +29,7 @@ from hub.resolver.lexicon import (
     squash,
     translations,
 )
+from hub.resolver.question import state_test
 
 EVERYTHING_COMPONENTS = ("light", "switch", "fan")
 """What "everything" in an area means: never locks, covers, climate or vacuums."""
@@ -37,6 +38,8 @@ _TEMPERATURE = re.compile(
     r"\b(warm|hot|cold|cool|chilly|temperature|temp|degrees)\b|温度|几度|多少度|冷|热|室温"
 )
 _HUMIDITY = re.compile(r"\b(humid|humidity|damp)\b|湿度|潮湿|干燥")
+HERE = re.compile(r"\b(?:in here|here|this room)\b|这里|这儿|这边|这屋|这个房间|本房间|屋里")
+"""Words for the room the request comes from (the satellite's area)."""
 
 
 SURE = 0.85
@@ -239,16 +242,22 @@ class Request:
     """Components that can carry out the intent (all of them for a question)."""
     everything: tuple[str, ...] = EVERYTHING_COMPONENTS
     """What an area alone or "everything" means for this intent."""
+    area: str | None = None
+    """The area the request comes from (a satellite's room): what "in here" / 这里 means."""
 
 
 def select(req: Request, home: Home) -> Selection:
     """Choose the targets of a parse."""
     lang = req.parse.lang
     m = mention_of(req.parse, home)
+    if not _apply_here(m, req):
+        return Selection(error=answers.which_room(lang))
     areas: list[str] | None = None
     if m.area:
         areas = match_areas(m.area, home)
-        if not areas:
+        if not areas and _area_as_name(m, home):
+            areas = None  # "close the study blind": no area "study", but a device "Study blind"
+        elif not areas:
             close = process.extract(key(m.area), list(home.area_concepts), scorer=fuzz.WRatio, limit=3)
             return Selection(error=answers.not_found(m.area, [a for a, s, _ in close if s >= 50], lang))
     area_name = areas[0] if areas and len(areas) == 1 else (m.area if areas else None)
@@ -313,6 +322,36 @@ def select(req: Request, home: Home) -> Selection:
     if len(fit) > 1:
         return Selection(error=answers.ambiguous(_what(req, lang), [_label(e) for e in fit[:8]], lang))
     return Selection(error=answers.no_target(req.parse.intent, lang))
+
+
+def _apply_here(m: Mention, req: Request) -> bool:
+    """ "in here" / 这里 means the request's own area, when the request comes from one.
+
+    False when "here" is the only room said and the request comes from no known area: the hub
+    asks for the room rather than guess (the whole home's lights are not "the lights in here").
+    """
+    if m.area is not None and HERE.fullmatch(m.area.casefold().strip()):
+        m.area = req.area  # the model tagged 这里 / "here" as the area
+        return req.area is not None
+    if m.area is None and HERE.search(req.parse.text.casefold()):
+        m.area = req.area  # "turn on the lights in here"
+        return req.area is not None
+    return True
+
+
+def _area_as_name(m: Mention, home: Home) -> bool:
+    """An area word that names no area but begins a device's name: make the mention a name.
+
+    "close the study blind" on a home with a cover "Study blind" and no area "study" (HA
+    matches the name). True when some device name holds the area word.
+    """
+    area = key(m.area or "")
+    if not area or not any(_contains(n, area) for ns in home.names.values() for n in ns):
+        return False
+    rest = [*m.names] or ([m.device_class] if m.device_class else [])
+    m.names = [f"{m.area} {n}" for n in rest] or [m.area or ""]
+    m.area, m.device_class = None, None
+    return True
 
 
 _AFTER_AREA_OK = frozenset({
@@ -391,6 +430,13 @@ def _one_or_all(found: list[Entity], m: Mention, req: Request, area: str | None)
     return Selection(error=answers.ambiguous(what, [_label(e) for e in found[:8]], req.parse.lang))
 
 
+def _named_like(word: str, members: Sequence[Entity], home: Home) -> list[Entity]:
+    """Members whose names hold the class word, singular or plural ("doors" → "Front door")."""
+    k = key(word)
+    forms = {k, k.removesuffix("s"), k[:-3] + "y" if k.endswith("ies") else k, k.removesuffix("们")} - {""}
+    return [e for e in members if any(_contains(n, f) for n in home.names_of(e) for f in forms)]
+
+
 def _plural(text: str, lang: str) -> bool:
     n = norm(text)
     if lang == "zh" or has_cjk(n):
@@ -424,12 +470,16 @@ def _class_select(
     fitting = [t for t in targets if t[0] in req.comps]
     if req.parse.intent == "get_state":
         members = _question_filter(req, _by_class(targets, pool))
+        test = state_test(req.parse.text)
+        if test is not None and not any(test.applies(e) for e in members):
+            # "are any doors unlocked?": the state word says locks; the locks are named "… door".
+            members = [e for e in _named_like(word, pool, home) if test.applies(e)] or members
     elif fitting:
         members = _by_class(fitting, pool)
     else:
         # "lock the door": the word names another kind of device; the verb decides the kind.
         members = [e for e in pool if e.component in req.comps]
-        named = [e for e in members if any(_contains(n, key(word)) for n in home.names_of(e))]
+        named = _named_like(word, members, home)
         members = named or (members if len(req.comps) == 1 and len(members) == 1 else [])
         if not members:
             kinds = [e for e in pool if e.component == targets[0][0]]
