@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     for cases_path in sorted(CASES.glob("cases_*.yaml")):
         lang = cases_path.stem.split("_", 1)[1]
         cases = yaml.safe_load(cases_path.read_text("utf-8"))
-        outs, wall, status = run_ask(CASES / f"home_{lang}.json", [c["text"] for c in cases], args.data_dir)
+        # cases_zh-Hant*.yaml: the Traditional versions, against the home with Simplified names
+        homes = (f"home_{lang}.json", f"home_{lang.replace('-Hant', '')}.json", f"home_{lang.split('-')[0]}.json")
+        home = next(CASES / h for h in homes if (CASES / h).exists())
+        outs, wall, status = run_ask(home, [c["text"] for c in cases], args.data_dir)
         by_text = {o.get("text"): o for o in outs}
         good = 0
         for case in cases:

@@ -32,6 +32,7 @@ EVERYTHING_WORDS = frozenset({
     "every single device", "all the things", "anything", "stuff", "all of it", "devices",
     "所有设备", "全部设备", "全部", "所有东西", "一切", "所有电器", "全部电器", "家里所有设备", "所有",
     "全部的设备", "所有的设备", "都", "设备", "电器", "东西", "所有的东西",
+    "所有装置", "全部装置", "装置", "所有的装置",  # Taiwan's word for 设备
 })  # fmt: skip
 """Device-class slot texts that mean "everything" (lights, switches and fans)."""
 

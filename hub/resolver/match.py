@@ -403,9 +403,15 @@ def _what(req: Request, lang: str) -> str:
     return "devices" if len(req.comps) > 1 else f"{req.comps[0]}s"
 
 
+_LIGHT_VERB = re.compile(r"\b(light up|illuminate|brighten up)\b|点亮|照亮|亮起")
+"""Verbs that say "the lights" of an area on their own ("light up the living room")."""
+
+
 def _area_comps(req: Request) -> tuple[str, ...]:
     if req.parse.intent == "get_state":
         return ("sensor", "climate")
+    if req.parse.intent == "turn_on" and _LIGHT_VERB.search(req.parse.text.casefold()):
+        return ("light",)
     return req.everything if len(req.comps) > 1 else req.comps
 
 
