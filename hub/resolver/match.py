@@ -38,7 +38,7 @@ _TEMPERATURE = re.compile(
     r"\b(warm|hot|cold|cool|chilly|temperature|temp|degrees)\b|温度|几度|多少度|冷|热|室温"
 )
 _HUMIDITY = re.compile(r"\b(humid|humidity|damp)\b|湿度|潮湿|干燥")
-HERE = re.compile(r"\b(?:in here|here|this room)\b|这里|这儿|这边|这屋|这个房间|本房间|屋里")
+HERE = re.compile(r"\b(?:in here|here|this room)\b|这里|这儿|这边|这屋|这个房间|本房间")
 """Words for the room the request comes from (the satellite's area)."""
 
 
