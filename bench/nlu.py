@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, help="artifact dir (default: <data dir>/models/default)")
     ap.add_argument("--no-hassil", action="store_true")
+    ap.add_argument("--no-convert", action="store_true",
+                    help="ablation: feed Traditional Chinese to the model as it is (no OpenCC t2s)")  # fmt: skip
     ap.add_argument("--per-intent", type=int, default=30, help="held-out template examples per intent")
     ap.add_argument("--intents", type=Path, help="intents/ folder (default: the shipped one)")
     ap.add_argument("--cjk-ablation", action="store_true",
@@ -144,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cjk_ablation(args.intents, args.per_intent)
     path = args.model or model_dir(default_data_dir())
     torch.set_num_threads(1)
+    if args.no_convert:
+        import hub.nlu.infer
+
+        setattr(hub.nlu.infer, "to_simplified", lambda text: text)  # noqa: B010
     sets = heldout_sets(args.intents, per_intent=args.per_intent)
     if not sets:
         print("no held-out data under intents/heldout", file=sys.stderr)
