@@ -20,7 +20,7 @@ from hub.resources import data_path
 FAMILIES = {
     "en": {
         "verbs": ("activate", "deactivate", "light up", "power down"),
-        "questions": ("how many", "which", "are any", "is there any"),
+        "questions": ("how many", "which", "any", "is there"),
         "extremes": ("lowest", "maximum", "half", "halfway"),
         "watering": ("watering",),
     },
@@ -29,7 +29,7 @@ FAMILIES = {
         "questions": ("几个", "哪些", "有没有"),
         "extremes": ("最暗", "最亮", "一半"),
         "watering": ("浇水",),
-        "here": ("这里",),
+        "here": ("这(里",),  # the template spells 这(里|儿|边|屋)
     },
 }
 
