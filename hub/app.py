@@ -10,19 +10,22 @@ import asyncio
 import contextlib
 import enum
 import logging
-import secrets
+import shutil
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from hub import codecs
-from hub.allowlist import refusal_message, refused_targets
-from hub.assistant import Assistant, ModelNotReadyError
+from hub.assistant import Assistant
 from hub.broker import start_embedded_broker
+from hub.commands import CommandResult, CommandService, Policy, Requester
 from hub.config import MqttUrl, Settings, mqtt_version_name
-from hub.discovery import parse_bridge_devices, parse_discovery
-from hub.domain import Action, Entity, Message, State
-from hub.errors import CodecError, DiscoveryError, HubError
+from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
+from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
+from hub.discovery.tasmota import TasmotaDiscovery
+from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
+from hub.domain import Entity, Message, State
+from hub.errors import ConfigError, DiscoveryError, HubError, UnknownEntityError
 from hub.mdns import MdnsService, find_broker
 from hub.mqtt import MqttClient, Received
 from hub.registry import Changes, Registry
@@ -43,10 +46,6 @@ class HubState(enum.Enum):
     STOPPED = "stopped"
 
 
-class UnknownEntityError(HubError):
-    """A service call named an entity the hub does not provide."""
-
-
 class Hub:
     """The running hub. Constructors only assign; `start()` does the work."""
 
@@ -60,7 +59,6 @@ class Hub:
         self.mdns: MdnsService | None = None
         """Seen-but-unmanaged LAN devices and the API announcement (set by the runtime)."""
         self.assistant = Assistant(settings)
-        self._pending: dict[str, tuple[float, list[Message], dict[str, Any]]] = {}
         self.token = ""
         self.started_at = 0.0
         self.connect_timeout = 5.0
@@ -76,14 +74,25 @@ class Hub:
         self._sweep_started = False
         self._retained_keys: set[str] = set()
         self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
+        self.unhandled_discovery = UnhandledDiscovery()
+        self.tasmota = TasmotaDiscovery()
+        self._last_probe_ack: float | None = None
+        self.commands = CommandService(
+            parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
+            snapshot=self.registry.snapshot, read_states=self.read_states,
+            log=self.store, publisher=lambda: self.mqtt,
+            policy=Policy(confirm=settings.confirm, exempt=frozenset(settings.confirm_exempt),
+                          ttl=settings.confirm_ttl, sensitive_expiry=settings.sensitive_expiry),
+            language=settings.language, counters=self.counters,
+        )
+        """The one command path (text, service calls, confirmations) every interface calls."""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         """Open the database, restore the registry and states, connect to MQTT."""
         self.state = HubState.STARTING
         self.started_at = time.monotonic()
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.token = ensure_token(self.settings)
+        self.token = await asyncio.to_thread(_prepare_data_dir, self.settings)
         await self._stack.enter_async_context(self.store)
         entities = await self.store.load_entities()
         self.registry.load(entities)
@@ -107,11 +116,13 @@ class Hub:
         self.mqtt.subscribe(f"{dp}/+/+/config", 1)
         self.mqtt.subscribe(f"{dp}/+/+/+/config", 1)
         self.mqtt.subscribe("+/bridge/devices", 1)
+        self.mqtt.subscribe(f"{TASMOTA_PREFIX}/+/+", 1)
         for topic in self.tracker.topics():
             self.mqtt.subscribe(self._state_pattern(topic), 1)
         self.registry.begin_sweep()
         await self.mqtt.start(self.connect_timeout)
         self._stack.push_async_callback(self.mqtt.stop)
+        self.spawn(self._probe_broker(), "broker-probe")
         await self.assistant.start()
         self._stack.push_async_callback(self.assistant.stop)
         self.state = HubState.RUNNING
@@ -126,6 +137,7 @@ class Hub:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await self.commands.drain()
         await self._persist_entities()
         await self._stack.aclose()
         self.state = HubState.STOPPED
@@ -191,7 +203,8 @@ class Hub:
             except UnicodeDecodeError:
                 _LOGGER.warning("skipped a non-UTF-8 payload on %s", topic)
                 continue
-            if topic.startswith(dp) and topic.endswith("/config"):
+            if (topic.startswith(dp) and topic.endswith("/config")) or \
+                    topic.startswith(TASMOTA_PREFIX + "/"):
                 self._on_discovery(topic, payload, message.retain)
             elif topic.endswith("/bridge/devices"):
                 self._on_bridge_devices(topic, payload)
@@ -204,8 +217,26 @@ class Hub:
             self._notify(changed)
 
     def _on_discovery(self, topic: str, payload: str, retained: bool) -> None:
+        def unhandled(component: str) -> None:
+            # A component the hub does not handle is not an error: count it, say so once.
+            if (kind := self.unhandled_discovery.add(component)) is not None:
+                async def summary() -> None:
+                    await asyncio.sleep(SUMMARY_DELAY_S)
+                    _LOGGER.info("skipped %d discovery messages for component %r, which the hub "
+                                 "does not handle (counted on /health)",
+                                 self.unhandled_discovery.count(kind), kind)
+
+                self.spawn(summary(), f"unhandled-{kind}")
+
         try:
-            updates = parse_discovery(topic, payload, self.settings.discovery_prefix)
+            if topic.startswith(TASMOTA_PREFIX + "/"):
+                updates = self.tasmota.handle(topic, payload)
+            else:
+                updates = parse_discovery(topic, payload, self.settings.discovery_prefix,
+                                          unhandled)
+        except UnsupportedComponentError as err:
+            unhandled(err.component)
+            return
         except DiscoveryError as err:
             self.counters["discovery_errors"] += 1
             _LOGGER.warning("skipped discovery message on %s: %s", topic, err)
@@ -311,129 +342,54 @@ class Hub:
             return (await self.read_states()).get(entity_id)
         return self.get_state(entity_id)
 
-    # -- commands --------------------------------------------------------------------------
-    async def execute(self, actions: Sequence[Action]) -> list[Message]:
-        """Encode `actions` with each entity's codec and publish them (QoS 1).
+    # -- commands ----------------------------------------------------------------------------
+    # The command service owns the path; these wrappers keep the older call sites working.
+    async def call_service(self, domain: str, service: str, data: Mapping[str, Any],
+                           requester: Requester | None = None) -> CommandResult:
+        """A Home Assistant service call through the command service (confirmations included)."""
+        return await self.commands.call_service(domain, service, data, requester or Requester("service"))
 
-        Raises:
-            UnknownEntityError: An entity id is not provided.
-            CodecError: A service or value the entity cannot take (nothing is published).
-        """
-        assert self.mqtt is not None
-        messages: list[Message] = []
-        for action in actions:
-            for entity_id in action.entity_ids:
-                entity = self.registry.get(entity_id)
-                if entity is None:
-                    raise UnknownEntityError(f"unknown entity {entity_id}")
-                current = self.get_state(entity_id)
-                messages.extend(codecs.encode(entity, action.service, action.data, current_state=current))
-        self._publish(messages)
-        return messages
-
-    async def call_service(self, domain: str, service: str, data: Mapping[str, Any]) -> list[Message]:
-        """A Home Assistant service call: `data` holds `entity_id` (str or list) and the arguments."""
-        data = dict(data)
-        ids = data.pop("entity_id", None)
-        if isinstance(ids, str):
-            ids = [i.strip() for i in ids.split(",") if i.strip()]
-        if not ids or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise CodecError("entity_id is required (a string or a list of strings)")
-        action = Action(f"{domain}.{service}", tuple(ids), data)
-        messages = await self.execute([action])
-        self.log_command(source="service", text=f"{domain}.{service}", lang="", parse={},
-                         actions=[action.as_dict()], outcome="sent", error=None)
-        return messages
-
-    def log_command(self, **record: Any) -> None:
-        """Write a command-log row in the background (never on the command's latency path)."""
-
-        async def write() -> None:
-            try:
-                await self.store.log_command(**record)
-            except HubError as err:
-                _LOGGER.warning("command log write failed: %s", err)
-
-        self.spawn(write(), "log-command")
-
-    # -- text commands ---------------------------------------------------------------------
     async def handle_text(
         self, text: str, lang: str | None = None, *, source: str = "api", execute: bool = True,
-        allow: Collection[str] = (),
+        allow: Collection[str] = (), conversation_id: str | None = None,
     ) -> dict[str, Any]:
-        """Understand `text` and (with `execute`) carry it out: the `hub ask` object plus `outcome`.
-
-        Outcomes: `executed`, `needs_confirmation` (sensitive; see `confirm`), `answered`
-        (a question), `rejected` (nothing to do, `error` says why), `refused` (outside `allow`,
-        a non-empty list of domains/entity ids), `not_ready` (no model yet), `dry_run`.
-        """
-        from hub.ask import understand
-
-        lang = lang or self.settings.language
-        try:
-            parse = await self.assistant.parse(text, lang)
-        except ModelNotReadyError as err:
-            self.counters["text_not_ready"] = self.counters.get("text_not_ready", 0) + 1
-            self.log_command(source=source, text=text, lang=lang, parse={}, actions=[],
-                             outcome="not_ready", error=str(err))
-            return {"text": text, "lang": lang, "intent": None, "confidence": 0.0, "slots": {},
-                    "actions": [], "query": None, "answer": None, "mqtt": [], "error": str(err),
-                    "outcome": "not_ready"}
-        result = dict(understand(parse, self.registry.snapshot(), await self.read_states()))
-        messages = [Message(m["topic"], m["payload"], m["qos"], m["retain"]) for m in result.get("mqtt", [])]
-        refused = refused_targets(result.get("actions", []), allow)
-        if refused:
-            result.update(actions=[], mqtt=[], query=None, answer=None, error=refusal_message(refused, allow))
-            outcome = "refused"
-        elif result.get("query") is not None:
-            outcome = "answered"
-        elif not result.get("actions"):
-            outcome = "rejected"
-        elif not execute:
-            outcome = "dry_run"
-        elif self.settings.confirm == "sensitive" and any(a.get("confirm") for a in result["actions"]):
-            confirm_id = secrets.token_hex(4)
-            self._pending[confirm_id] = (time.monotonic(), messages, result)
-            result["confirm_id"] = confirm_id
-            result["answer"] = _confirm_question(result, parse.lang)
-            outcome = "needs_confirmation"
-        else:
-            self._publish(messages)
-            outcome = "executed"
-        result["outcome"] = outcome
-        self.counters[f"text_{outcome}"] = self.counters.get(f"text_{outcome}", 0) + 1
-        self.log_command(source=source, text=text, lang=parse.lang,
-                         parse={"intent": parse.intent, "confidence": parse.confidence,
-                                "slots": parse.slot_texts()},
-                         actions=list(result.get("actions", [])), outcome=outcome, error=result.get("error"))
-        return result
-
-    def confirm(self, confirm_id: str) -> dict[str, Any]:
-        """Carry out a sensitive command that waited for a confirmation (valid for 2 minutes)."""
-        now = time.monotonic()
-        for key in [k for k, (t, _, _) in self._pending.items() if now - t > CONFIRM_TTL]:
-            del self._pending[key]
-        pending = self._pending.pop(confirm_id, None)
-        if pending is None:
-            return {"outcome": "rejected", "error": f"no pending command {confirm_id!r} (expired or unknown)"}
-        _, messages, result = pending
-        self._publish(messages)
-        self.log_command(source="confirm", text=result.get("text", ""), lang=result.get("lang", ""),
-                         parse={}, actions=list(result.get("actions", [])), outcome="executed", error=None)
-        return {**result, "outcome": "executed", "confirm_id": confirm_id}
+        """`CommandService.run_text` for `source`, as the `hub ask` object plus `outcome`."""
+        requester = Requester(source, conversation_id=conversation_id)
+        result = await self.commands.run_text(text, lang, requester, execute=execute, allow=allow)
+        return result.as_contract()
 
     def _publish(self, messages: Sequence[Message]) -> None:
         assert self.mqtt is not None
         for message in messages:
             self.mqtt.publish_nowait(message)
-        self.counters["commands"] += 1
 
     # -- health ----------------------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Why the hub is degraded (empty when healthy): what a watchdog should restart it for."""
+        problems: list[str] = []
+        mqtt = self.mqtt
+        now = time.monotonic()
+        if mqtt is None or not mqtt.connected:
+            down = now - (mqtt.state_since if mqtt is not None else self.started_at)
+            if down > MQTT_GRACE:
+                problems.append(f"MQTT broker unreachable for {down:.0f} s")
+        elif self._last_probe_ack is not None and now - self._last_probe_ack > MQTT_GRACE:
+            problems.append(f"MQTT broker not acknowledging for {now - self._last_probe_ack:.0f} s")
+        if not self.store.healthy:
+            problems.append(f"database failing: {self.store.stats.last_error or 'see the log'}"
+                            if hasattr(self.store.stats, "last_error") else "database failing")
+        free = _free_bytes(self.settings.data_dir)
+        if free is not None and free < MIN_FREE_BYTES:
+            problems.append(f"disk nearly full: {free // 1024} KiB free in {self.settings.data_dir}")
+        return problems
+
     def health(self) -> dict[str, Any]:
         mqtt = self.mqtt
         stats = self.store.stats
+        problems = self.problems()
         return {
-            "status": "ok" if (mqtt is not None and mqtt.connected and self.store.healthy) else "degraded",
+            "status": "degraded" if problems else "ok",
+            "problems": problems,
             "state": self.state.value,
             "uptime_s": round(time.monotonic() - self.started_at, 1) if self.started_at else 0,
             "mqtt": {
@@ -446,18 +402,57 @@ class Hub:
             "entities": len(self.registry),
             "nlu": self.assistant.status(),
             "counters": dict(self.counters),
+            "discovery": {"unhandled": self.unhandled_discovery.as_dict()},
         }
 
+    async def _probe_broker(self) -> None:
+        """Publish a QoS 1 probe every few seconds: a broker that stalls without closing the
+        connection stops acknowledging, and `/health` says so after `MQTT_GRACE`."""
+        assert self.mqtt is not None
+        probe = Message(f"{self.settings.topic_prefix}/probe", "", qos=1, retain=False)
+        while True:
+            if self.mqtt.connected:
+                try:
+                    await self.mqtt.publish(probe, wait=True, timeout=PROBE_INTERVAL)
+                    self._last_probe_ack = time.monotonic()
+                except HubError:
+                    pass
+            else:
+                self._last_probe_ack = None
+            await asyncio.sleep(PROBE_INTERVAL)
 
-CONFIRM_TTL = 120.0
-"""Seconds a sensitive command waits for its confirmation."""
+
+MQTT_GRACE = 10.0
+"""Seconds the broker may be away (or stop acknowledging) before `/health` says degraded."""
+PROBE_INTERVAL = 3.0
+"""Seconds between broker probes."""
+MIN_FREE_BYTES = 32 * 1024 * 1024
+"""Less free disk than this in the data dir is degraded: writes are about to fail."""
 
 
-def _confirm_question(result: Mapping[str, Any], lang: str) -> str:
-    ids = ", ".join(i for a in result.get("actions", []) for i in a.get("entity_id", []))
-    if lang == "zh":
-        return f"这是敏感操作（{ids}），请确认后执行。"
-    return f"This is a sensitive action ({ids}); confirm to carry it out."
+def _free_bytes(path: Path) -> int | None:
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None
+
+
+def _prepare_data_dir(settings: Settings) -> str:
+    """Create the data dir, check it is writable, and return the API token.
+
+    Raises:
+        ConfigError: The data dir cannot be created or written (read-only, wrong owner).
+    """
+    folder = settings.data_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return ensure_token(settings)
+    except OSError as err:
+        reason = err.strerror or err
+        raise ConfigError("data_dir (HUB_DATA_DIR)", f"{folder} is not writable: {reason}") from None
 
 
 def _safe_url(url: str) -> str:
@@ -477,4 +472,4 @@ def _jsonable(value: Any) -> dict[str, Any]:
     return {"stats": str(value)}
 
 
-__all__ = ["Hub", "HubState", "UnknownEntityError"]
+__all__ = ["Hub", "HubState", "UnknownEntityError"]  # UnknownEntityError: hub.errors, re-exported

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hub.codecs import encode
+from hub.commands import plan
+from hub.commands.compound import merge, split_compound
+from hub.commands.plan import place
 from hub.domain import Entity, Parse, State
-from hub.errors import CodecError, DiscoveryError, HubError
+from hub.errors import DiscoveryError, HubError
 from hub.registry import Registry, Snapshot
-from hub.resolver import resolve
 
 _LOGGER = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -41,32 +42,7 @@ def understand(
     Returns:
         The `hub ask` JSON object (`mqtt` lists the messages the actions would publish).
     """
-    states = states or {}
-    result = resolve(parse, snapshot, states, area)
-    mqtt: list[dict[str, Any]] = []
-    for action in result.actions:
-        for entity_id in action.entity_ids:
-            entity = snapshot.get(entity_id)
-            if entity is None:
-                continue
-            try:
-                messages = encode(entity, action.service, action.data, current_state=states.get(entity_id))
-            except CodecError as err:  # the resolver checked; a failure here is a bug worth a log line
-                _LOGGER.warning("%s: %s", entity_id, err)
-                continue
-            mqtt += [m.as_dict() for m in messages]
-    return {
-        "text": parse.text,
-        "lang": parse.lang,
-        "intent": parse.intent,
-        "confidence": parse.confidence,
-        "slots": parse.slot_texts(),
-        "actions": [a.as_dict() for a in result.actions],
-        "query": list(result.query) if result.query is not None else None,
-        "answer": result.answer,
-        "mqtt": mqtt,
-        "error": result.error,
-    }
+    return plan(place(parse, area), snapshot, states).contract()
 
 
 def load_home(path: Path, warn: Callable[[str], None] | None = None) -> Snapshot:
@@ -164,11 +140,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     parses = parser.parse_many(lines, args.lang) if lines else []
     for parse, line in zip(parses, lines, strict=True):
-        obj = understand(parse, snapshot)
+        obj = _compound(parser, line, args.lang, snapshot) or understand(parse, snapshot)
         obj["text"] = line
         _emit(obj)
     _LOGGER.debug("%d lines in %.2fs", len(lines), time.perf_counter() - started)
     return EXIT_OK
+
+
+def _compound(parser: Any, line: str, lang: str, snapshot: Snapshot) -> dict[str, Any] | None:
+    """The contract object of a compound sentence ("… and turn on …"), or None for a single one."""
+    parts = split_compound(line)
+    if len(parts) < 2:
+        return None
+    parses = parser.parse_many(parts, lang)
+    if any(p.intent == "none" for p in parses):
+        return None
+    return merge(line, [plan(p, snapshot) for p in parses]).contract()
 
 
 def _load_parser(path: Path) -> Any:

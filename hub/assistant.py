@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.config import Settings
 from hub.domain import Entity, Parse
-from hub.errors import HubError
+from hub.errors import ModelNotReadyError
 
 if TYPE_CHECKING:
     from hub.nlu.infer import Parser
@@ -36,9 +36,6 @@ class ModelState(enum.Enum):
     READY = "ready"
     FAILED = "failed"
 
-
-class ModelNotReadyError(HubError):
-    """Text commands cannot be understood yet (no model, or it is still training)."""
 
 
 class Assistant:
@@ -57,6 +54,8 @@ class Assistant:
         self._process: asyncio.subprocess.Process | None = None
         self.parse_seconds: list[float] = []
         self._last_change = 0.0
+        self._last_retrain: float | None = None
+        """When the last per-home re-training started: they are at least `retrain_interval` apart."""
         self._entities: Callable[[], list[Entity]] | None = None
 
     @property
@@ -146,8 +145,16 @@ class Assistant:
         if self._retrain is None or self._retrain.done():
             self._retrain = asyncio.create_task(self._retrain_when_quiet(delay), name="nlu-retrain")
 
+    def _next_retrain(self, delay: float) -> float:
+        """The earliest re-training: `delay` s of quiet, and `retrain_interval` s after the last one
+        (a client announcing new names over and over cannot keep the CPU training)."""
+        quiet = self._last_change + delay
+        if self._last_retrain is None:
+            return quiet
+        return max(quiet, self._last_retrain + self.settings.retrain_interval)
+
     async def _retrain_when_quiet(self, delay: float) -> None:
-        while (wait := self._last_change + delay - time.monotonic()) > 0:  # noqa: ASYNC110 (debounce)
+        while (wait := self._next_retrain(delay) - time.monotonic()) > 0:  # noqa: ASYNC110 (debounce)
             await asyncio.sleep(wait)
         if self.state is not ModelState.READY or self._entities is None:
             return
@@ -164,7 +171,8 @@ class Assistant:
                 "identifiers": [e.entity_id], "name": e.name, "suggested_area": e.area}}
                 for i, e in enumerate(entities)}
         path = self.settings.data_dir / "home.json"
-        path.write_text(json.dumps(home, ensure_ascii=False), encoding="utf-8")
+        await asyncio.to_thread(path.write_text, json.dumps(home, ensure_ascii=False), encoding="utf-8")
+        self._last_retrain = time.monotonic()
         await self._train_then_load(path)
         if self.state is ModelState.READY:
             (self.model_dir / "home_names.json").write_text(json.dumps(sorted(names), ensure_ascii=False))

@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--http", help="host:port of the API (HUB_HTTP)")
     run.add_argument("--mqtt-url", help="broker URL (HUB_MQTT_URL)")
     run.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    run.add_argument("--debug", action="store_true", help="print the traceback of a start-up failure")
 
     devices = add("devices", "list the entities of the running hub",
                   "examples:\n  hub devices\n  hub devices --json\n")
@@ -121,6 +123,8 @@ def setup_logging(level: str) -> None:
         level=getattr(logging, level.upper()), stream=sys.stderr,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", datefmt="%H:%M:%S",
     )
+    if level != "debug":  # alembic lists its plugins and migration steps at INFO on every start
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,20 +133,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    debug = bool(getattr(args, "debug", False))
     try:
         handler = getattr(args, "func", None) or getattr(args, "handler", None)
         return int(handler(args)) if handler is not None else _dispatch(args)
     except ConfigError as err:
-        print(f"hub: configuration error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(f"configuration error: {err}", EXIT_USAGE, debug)
     except ValueError as err:
-        print(f"hub: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(err), EXIT_USAGE, debug)
     except HubError as err:
-        print(f"hub: {err}", file=sys.stderr)
-        return EXIT_FAIL
+        return _fail(str(err), EXIT_FAIL, debug)
+    except OSError as err:  # start-up I/O the hub did not name itself
+        return _fail(f"{err.strerror or err}{f': {err.filename}' if err.filename else ''}", EXIT_FAIL, debug)
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(message: str, status: int, debug: bool) -> int:
+    """One line on standard error (the traceback too with --debug); returns `status`."""
+    if debug:
+        traceback.print_exc()
+    print(f"hub: {message}", file=sys.stderr)
+    return status
 
 
 def _dispatch(args: argparse.Namespace) -> int:

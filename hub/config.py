@@ -7,6 +7,7 @@ See `config/hub.example.yaml` for the documented file.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -120,8 +121,18 @@ class Settings:
     """Seconds to browse for a broker before starting an embedded one (HUB_ZEROCONF_TIMEOUT)."""
     command_allow: tuple[str, ...] = ()
     """Domains or entity ids the MQTT text-command topic may act on; empty allows everything."""
+    confirm_exempt: tuple[str, ...] = ()
+    """Requesters whose sensitive actions need no confirmation: a source (`api`, `websocket`,
+    `mqtt`, `wyoming`) or `source:principal` (`mqtt:kitchen-panel`) (HUB_CONFIRM_EXEMPT)."""
+    confirm_ttl: float = 120.0
+    """Seconds a sensitive command waits for its confirmation (HUB_CONFIRM_TTL)."""
+    sensitive_expiry: float = 5.0
+    """Seconds a confirmed sensitive command may wait for the broker before it is refused rather
+    than sent late (HUB_SENSITIVE_EXPIRY)."""
+    retrain_interval: float = 3600.0
+    """Least seconds between two per-home re-trainings on new device names (HUB_RETRAIN_INTERVAL)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
-    """Unknown keys from hub.yaml, kept for forward compatibility (logged once)."""
+    """Unused: an unknown key in hub.yaml is an error (kept so callers that pass it still work)."""
 
     @property
     def mqtt(self) -> MqttUrl | None:
@@ -188,7 +199,24 @@ def _list(value: Any) -> tuple[str, ...]:
 
 
 def _optional_str(value: Any) -> str | None:
-    return None if value is None or str(value) == "" else str(value)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__} {value!r} (quote it in YAML)")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__} {value!r} (quote it in YAML)")
+    return value
+
+
+def _seconds(value: Any) -> float:
+    number = float(value)
+    if not 0 <= number < 1e7:
+        raise ValueError(f"expected seconds from 0, got {value!r}")
+    return number
 
 
 # key in hub.yaml → (field, converter). The environment variable is HUB_ + key upper-cased with
@@ -197,26 +225,30 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "data_dir": ("data_dir", lambda v: Path(str(v)).expanduser()),
     "mqtt.url": ("mqtt_url", _optional_str),
     "db.url": ("db_url", _optional_str),
-    "http": ("http", str),
+    "http": ("http", lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else _str(v)),
     "token": ("token", _optional_str),
-    "discovery_prefix": ("discovery_prefix", str),
-    "topic_prefix": ("topic_prefix", str),
-    "mqtt.client_id": ("client_id", str),
+    "discovery_prefix": ("discovery_prefix", _str),
+    "topic_prefix": ("topic_prefix", _str),
+    "mqtt.client_id": ("client_id", _str),
     "mqtt.shared_group": ("shared_group", _optional_str),
-    "mqtt.reconnect_max": ("reconnect_max", float),
+    "mqtt.reconnect_max": ("reconnect_max", _seconds),
     "mqtt.protocol": ("mqtt_protocol", _mqtt_protocol),
     "language": ("language", _choice("auto", "en", "zh")),
     "confirm": ("confirm", _choice("sensitive", "never")),
-    "model": ("model", str),
+    "model": ("model", _str),
     "train_on_start": ("train_on_start", _bool),
     "history_days": ("history_days", int),
     "log_level": ("log_level", _choice("debug", "info", "warning", "error")),
     "demo": ("demo", _bool),
-    "removal_grace": ("removal_grace", float),
+    "removal_grace": ("removal_grace", _seconds),
     "command_allow": ("command_allow", _list),
+    "confirm_exempt": ("confirm_exempt", _list),
+    "confirm_ttl": ("confirm_ttl", _seconds),
+    "sensitive_expiry": ("sensitive_expiry", _seconds),
+    "retrain_interval": ("retrain_interval", _seconds),
     "zeroconf": ("zeroconf", _bool),
     "hermes": ("hermes", _choice("off", "nlu", "execute")),
-    "zeroconf_timeout": ("zeroconf_timeout", float),
+    "zeroconf_timeout": ("zeroconf_timeout", _seconds),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
                 "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max"}
@@ -277,34 +309,54 @@ def load_settings(
             raw[key] = environ[env]
             sources[key] = env
     values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _KEYS:
-            extra[key] = value
-            continue
+            raise ConfigError(sources[key], _unknown(key))
         name, convert = _KEYS[key]
         try:
             values[name] = convert(value) if value is not None else None
         except (TypeError, ValueError) as err:
             raise ConfigError(sources[key], str(err)) from None
     values.update({k: v for k, v in overrides.items() if v is not None})
-    settings = replace(Settings(), **values, extra=extra)
+    settings = replace(Settings(), **values)
     _validate(settings, sources)
     return settings
+
+
+def _unknown(key: str) -> str:
+    """The error for an unknown key, with the nearest known one."""
+    close = difflib.get_close_matches(key, list(_KEYS), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown setting{hint}; see config/hub.example.yaml for every key"
 
 
 def _validate(settings: Settings, sources: Mapping[str, str]) -> None:
     if settings.mqtt_url:
         MqttUrl.parse(settings.mqtt_url, sources.get("mqtt.url", "mqtt.url"))
     parse_hostport(settings.http, sources.get("http", "http"))
-    if settings.db_url and "://" not in settings.db_url:
-        raise ConfigError(sources.get("db.url", "db.url"), "expected a SQLAlchemy URL like sqlite+aiosqlite:///path")
+    if settings.db_url:
+        _check_db_url(settings.db_url, sources.get("db.url", "db.url"))
     if settings.history_days < 0:
         raise ConfigError(sources.get("history_days", "history_days"), "must be 0 or more")
     for name in ("discovery_prefix", "topic_prefix"):
         value = getattr(settings, name)
         if not value or any(c in value for c in "#+") or value.startswith("/"):
             raise ConfigError(sources.get(name, name), f"bad MQTT topic prefix {value!r}")
+
+
+def _check_db_url(url: str, key: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "expected a SQLAlchemy URL like sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db"
+    if "://" not in url:
+        raise ConfigError(key, example)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as err:
+        raise ConfigError(key, f"{err}; {example}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(key, f"unsupported database {parsed.get_backend_name()!r}: SQLite or PostgreSQL")
 
 
 def settings_keys() -> list[tuple[str, str, str]]:

@@ -61,7 +61,7 @@ class Simulator:
     """
 
     def __init__(self, url: MqttUrl, home: Mapping[str, Any], prefix: str = "homeassistant",
-                 protocol: int = 5) -> None:
+                 protocol: int = 5, report_states: bool = False) -> None:
         self.url = url
         self.home = dict(home)
         self.prefix = prefix
@@ -71,6 +71,11 @@ class Simulator:
         self._entities: list[Entity] = []
         self._routes: dict[str, list[tuple[Entity, str]]] = {}
         self._json_state: dict[str, dict[str, Any]] = {}
+        self._reported: set[str] = set()
+        self.report_states = report_states
+        """Every device reports a state on start (`hub run --demo`); otherwise only the
+        sensors, the lock and the climate's room temperature do, so a test sees a command's
+        echo as the first state change of a switch or light."""
         self._client: paho.Client | None = None
         self._connected = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -128,17 +133,31 @@ class Simulator:
             self._initial_state(entity)
 
     def _initial_state(self, entity: Entity) -> None:
+        """Report a plausible state at once, as a real device does when it (re)connects, so no
+        demo card reads "unknown" (a button has no state to report)."""
         cfg = entity.config
-        if entity.component == "sensor" and entity.device_class in ("temperature", "humidity"):
-            self._publish_json(str(cfg["state_topic"]), {entity.device_class: 21.5 if
-                                                          entity.device_class == "temperature" else 45})
-        elif entity.component == "binary_sensor":
-            self._publish_json(str(cfg["state_topic"]), {"contact": True})
-        elif entity.component == "climate":
-            if "current_temperature_topic" in cfg:
-                self._publish(str(cfg["current_temperature_topic"]), "20.5")
-        elif entity.component == "lock" and "state_topic" in cfg:
-            self._publish(str(cfg["state_topic"]), str(cfg.get("state_locked", "LOCKED")))
+        first = entity.entity_id not in self._reported  # a re-announce keeps the current state
+        self._reported.add(entity.entity_id)
+        payloads = _initial_payloads(entity) if first else []
+        if not self.report_states:
+            passive = entity.component in ("sensor", "binary_sensor", "lock")
+            payloads = [(k, p) for k, p in payloads
+                        if passive or k == "current_temperature_topic"]
+        for key, payload in payloads:
+            if not cfg.get(key):
+                continue
+            topic = str(cfg[key])
+            if entity.component in ("sensor", "binary_sensor"):
+                # zigbee2mqtt puts every value of a device in one retained message: merge, or
+                # the humidity would overwrite the temperature on their shared topic.
+                merged = self._json_state.setdefault(topic, {})
+                merged.update(json.loads(payload))
+                payload = json.dumps(merged)
+            self._publish(topic, payload)
+        if first and self.report_states and entity.component == "light" \
+                and cfg.get("schema") == "json":
+            state = self._json_state.setdefault(entity.entity_id, {"state": "OFF", "brightness": 180})
+            self._publish_json(str(cfg["state_topic"]), state)
         avail = cfg.get("availability_topic")
         if avail:
             self._publish(str(avail), str(cfg.get("payload_available", "online")))
@@ -221,3 +240,49 @@ class Simulator:
 
     def _publish_json(self, topic: str, payload: Mapping[str, Any]) -> None:
         self._publish(topic, json.dumps(dict(payload)))
+
+
+def _json_or_plain(entity: Entity, value: str) -> str:
+    """`value` wrapped the way the entity's value template reads it (`{"POWER": "OFF"}`)."""
+    match = _JSON_FIELD.search(str(entity.config.get("value_template", "")))
+    return json.dumps({match.group(1): value}) if match else value
+
+
+def _initial_payloads(entity: Entity) -> list[tuple[str, str]]:
+    """(config key of a state topic, payload) pairs a demo device reports on start."""
+    cfg = entity.config
+    component = entity.component
+    if component == "sensor" and entity.device_class in ("temperature", "humidity"):
+        value = 21.5 if entity.device_class == "temperature" else 45
+        return [("state_topic", json.dumps({entity.device_class: value}))]
+    if component == "binary_sensor":
+        return [("state_topic", json.dumps({"contact": True}))]
+    if component == "light" and cfg.get("schema") != "json":
+        return [("state_topic", str(cfg.get("payload_off", "OFF"))),
+                ("brightness_state_topic", str(round(0.6 * float(cfg.get("brightness_scale", 255))))),
+                ("rgb_state_topic", "255,160,90")]
+    if component in ("switch", "fan"):
+        return [("state_topic", _json_or_plain(entity, str(cfg.get("payload_off", "OFF")))),
+                ("percentage_state_topic", "50")]
+    if component == "climate":
+        return [("mode_state_topic", "heat"), ("temperature_state_topic", "21"),
+                ("current_temperature_topic", "20.5")]
+    if component == "cover":
+        if cfg.get("position_topic"):
+            return [("position_topic", "60"), ("state_topic", str(cfg.get("state_open", "open")))]
+        return [("state_topic", str(cfg.get("state_closed", "closed")))]
+    if component == "lock":
+        return [("state_topic", str(cfg.get("state_locked", "LOCKED")))]
+    if component == "vacuum":
+        return [("state_topic", json.dumps({"state": "docked", "battery_level": 100}))]
+    if component == "valve":
+        return [("state_topic", "0" if cfg.get("reports_position") else "closed")]
+    if component == "water_heater":
+        return [("mode_state_topic", "eco"), ("temperature_state_topic", "55"),
+                ("current_temperature_topic", "52")]
+    if component == "number":
+        low, high = float(cfg.get("min", 1)), float(cfg.get("max", 100))
+        return [("state_topic", str(round((low + high) / 2)))]
+    if component == "select" and cfg.get("options"):
+        return [("state_topic", str(cfg["options"][0]))]
+    return []

@@ -41,3 +41,11 @@ class StoreError(HubError):
 
 class ModelNotFoundError(HubError):
     """No trained NLU model in the data dir."""
+
+
+class ModelNotReadyError(HubError):
+    """No language model is loaded yet (first-start training, or none); the message says what to do."""
+
+
+class UnknownEntityError(HubError):
+    """A command named an entity the hub does not provide."""

@@ -20,11 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hub.assistant import ModelNotReadyError
+from hub.commands import MAX_TEXT, Requester
+from hub.commands.validate import is_valid_unicode
 from hub.domain import Message, Parse, Slot
-from hub.errors import HubError
+from hub.errors import HubError, ModelNotReadyError
 from hub.mqtt import Received
-from hub.textcmd import MAX_INFLIGHT, MAX_PAYLOAD, MAX_TEXT, run_text
+from hub.textcmd import MAX_INFLIGHT, MAX_PAYLOAD
 from hub.topicservice import TopicService
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ class NluQuery:
             HermesPayloadError: Not a JSON object, `input` missing, or a field of the wrong type.
         """
         data = _object(payload)
+        if not is_valid_unicode(data):
+            raise HermesPayloadError("the query is not valid Unicode (a lone surrogate)")
         text = data.get("input")
         if not isinstance(text, str):
             raise HermesPayloadError('"input" is required and must be a string')
@@ -273,6 +276,8 @@ class NluIntentNotRecognized:
             HermesPayloadError: Not a JSON object or no `input`.
         """
         data = _object(payload)
+        if not is_valid_unicode(data):
+            raise HermesPayloadError("the query is not valid Unicode (a lone surrogate)")
         text = data.get("input")
         if not isinstance(text, str):
             raise HermesPayloadError('"input" is required')
@@ -434,9 +439,12 @@ class Hermes(TopicService):
             parse = None
         result = answer(query, parse)
         self._publish(messages_for(result))
-        if self.execute and isinstance(result, NluIntent):
-            outcome = await run_text(self.hub, query.input, lang, source="hermes")
-            text = outcome.get("answer") or outcome.get("error")
+        if self.execute and parse is not None and isinstance(result, NluIntent):
+            # Hermes has no way to confirm: sensitive actions are refused, never left pending.
+            requester = Requester("hermes", query.site_id or "", query.session_id)
+            outcome = await self.hub.commands.run_parsed(
+                parse, requester, allow=self.hub.settings.command_allow, confirmable=False)
+            text = outcome.answer or outcome.error
             if query.session_id and isinstance(text, str):
                 end = {"sessionId": query.session_id, "text": text}
                 self._publish([Message(END_SESSION_TOPIC, _dumps(end), qos=1)])

@@ -21,6 +21,7 @@ import enum
 import logging
 import ssl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -92,7 +93,9 @@ class MqttClient:
         self.birth = birth
         self.protocol = protocol
         self.reconnect_max = reconnect_max
-        self.state = ConnectionState.NOT_STARTED
+        self._state = ConnectionState.NOT_STARTED
+        self.state_since = time.monotonic()
+        """When `state` last changed (monotonic seconds): how long an outage has lasted."""
         self.last_error: str | None = None
         self.connects = 0
         self.received = 0
@@ -106,6 +109,16 @@ class MqttClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: paho.Client | None = None
         self._first_connack: asyncio.Future[None] | None = None
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    @state.setter
+    def state(self, value: ConnectionState) -> None:
+        if value is not self._state:
+            self._state = value
+            self.state_since = time.monotonic()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def __aenter__(self) -> MqttClient:

@@ -1,13 +1,19 @@
 """MQTT text commands: `<prefix>/command` in, `<prefix>/command/result` out.
 
 A command is plain UTF-8 text ("turn on the kitchen lights") or a JSON object
-`{"text", "lang"?, "id"?}`; `{"confirm": "<confirm_id>", "id"?}` carries out a sensitive command
-this topic asked to confirm. The result is the `hub ask` object (from `Hub.handle_text`, source
-`mqtt`) plus `outcome` and the request's `id`, published with QoS 1 and not retained. Bad input
-gets a result with an `error` and outcome `invalid`; nothing on this topic can stop the hub.
+`{"text", "lang"?, "id"?, "client"?, "conversation_id"?, "area"?}`. The result is the `hub ask` object
+(from the command service, source `mqtt`) plus `outcome` and the request's `id`, published with
+QoS 1 and not retained. Bad input gets a result with an `error` and outcome `invalid`; nothing on
+this topic can stop the hub.
+
+Every broker client can read `<prefix>/command/result`, so a confirmation id never goes there. A
+command that names its `client` gets its results on `<prefix>/command/result/<client>` instead,
+confirm ids included, and may confirm with `{"confirm": "<confirm_id>", "client": "<client>"}`;
+an ACL such as Mosquitto's `pattern read hub/command/result/%c` keeps that topic the client's own.
+A sensitive command without a `client` is refused: nobody could confirm it safely.
 
 `settings.command_allow` (domains such as `light`, or entity ids such as `lock.front_door`)
-limits what text arriving over MQTT may act on; Hermes shares the check (`run_text`).
+limits what text arriving over MQTT may act on; Hermes shares the check.
 """
 
 from __future__ import annotations
@@ -15,30 +21,29 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
+from hub.commands import CommandResult as Result
+from hub.commands.validate import is_valid_unicode
 from hub.domain import Message
 from hub.errors import HubError
 from hub.mqtt import Received
 from hub.topicservice import TopicService
 
 if TYPE_CHECKING:
-    from hub.app import Hub
+    pass
 
 _LOGGER = logging.getLogger(__name__)
 
-MAX_TEXT = 1000
-"""Longest command text, in characters."""
 MAX_PAYLOAD = 16_384
 """Longest payload read at all, in bytes (checked before decoding)."""
 MAX_INFLIGHT = 16
 """Commands handled at once; more get a `busy` error instead of piling up tasks."""
-LANGS = ("auto", "en", "zh")
-CONFIRM_TTL = 120.0
-"""Seconds a confirm id issued on this topic stays usable (the hub's own limit)."""
+_CLIENT = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 RequestId = str | int | float | None
 
@@ -62,9 +67,19 @@ class TextCommand:
     id: RequestId = None
     """Caller's correlation id, echoed in the result."""
     confirm: str | None = None
-    """A `confirm_id` from an earlier `needs_confirmation` result on this topic."""
+    """A `confirm_id` from an earlier `needs_confirmation` result for this client."""
+    client: str | None = None
+    """The asker's name: results go to `<result topic>/<client>`, and only it may confirm."""
+    conversation_id: str | None = None
+    """Follow-ups ("turn it off", "yes") in one conversation resolve against each other."""
+    area: str | None = None
+    """The room the request comes from (a satellite's): "here" in the text means it."""
 
     def __post_init__(self) -> None:
+        if any("\ud800" <= ch <= "\udfff" for ch in self.text):
+            raise CommandPayloadError("the text is not valid Unicode (a lone surrogate)", self.id)
+        if self.client is not None and not _CLIENT.fullmatch(self.client):
+            raise CommandPayloadError("client must be 1-64 letters, digits, '_', '-' or '.'", self.id)
         if self.lang is not None and self.lang not in LANGS:
             raise CommandPayloadError(f"lang must be one of {', '.join(LANGS)}, got {self.lang!r}", self.id)
         if self.confirm is None and not self.text.strip():
@@ -95,6 +110,8 @@ class TextCommand:
             raise CommandPayloadError(f"invalid JSON: {err}") from None
         if not isinstance(data, dict):
             raise CommandPayloadError("a JSON command must be an object")
+        if not is_valid_unicode(data):
+            raise CommandPayloadError("the command is not valid Unicode (a lone surrogate)")
         return cls._from_object(data)
 
     @classmethod
@@ -114,12 +131,19 @@ class TextCommand:
             raise CommandPayloadError('"text" must be a string', request_id)
         if lang is not None and not isinstance(lang, str):
             raise CommandPayloadError('"lang" must be a string', request_id)
-        return cls(text=text.strip(), lang=lang, id=request_id, confirm=confirm)
+        client, conversation, area = data.get("client"), data.get("conversation_id"), data.get("area")
+        for name, value in (("client", client), ("conversation_id", conversation), ("area", area)):
+            if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 100):
+                raise CommandPayloadError(f'"{name}" must be a string of 1 to 100 characters', request_id)
+        return cls(text=text.strip(), lang=lang, id=request_id, confirm=confirm, client=client,
+                   conversation_id=conversation, area=area)
 
     def to_payload(self) -> str:
         """The JSON form (keys left out when unset)."""
         data: dict[str, Any] = {"text": self.text}
-        for key, value in (("lang", self.lang), ("id", self.id), ("confirm", self.confirm)):
+        for key, value in (("lang", self.lang), ("id", self.id), ("confirm", self.confirm),
+                           ("client", self.client), ("conversation_id", self.conversation_id),
+                           ("area", self.area)):
             if value is not None:
                 data[key] = value
         return json.dumps(data, ensure_ascii=False)
@@ -163,41 +187,10 @@ class CommandResult:
         return None if value is None else str(value)
 
 
-def error_body(text: str | None, lang: str | None, error: str, outcome: str = "invalid") -> dict[str, Any]:
+def error_body(text: str | None, lang: str | None, error: str,
+               outcome: Outcome = Outcome.INVALID) -> dict[str, Any]:
     """A result object that did nothing and says why."""
-    return {"text": text, "lang": lang, "intent": None, "confidence": 0.0, "slots": {}, "actions": [],
-            "query": None, "answer": None, "mqtt": [], "error": error, "outcome": outcome}
-
-
-async def run_text(hub: Hub, text: str, lang: str | None, *, source: str) -> dict[str, Any]:
-    """`Hub.handle_text` behind the allow-list (`settings.command_allow`).
-
-    A command that would act on anything outside the list is refused (outcome `refused`,
-    nothing published); otherwise the hub's one path runs it, confirmations included.
-
-    Args:
-        hub: The running hub.
-        text: The sentence.
-        lang: "auto", "en", "zh", or None for the configured language.
-        source: Command-log source (`mqtt`, `hermes`).
-    """
-    return await hub.handle_text(text, lang, source=source, allow=hub.settings.command_allow)
-
-
-@dataclass
-class _Confirmations:
-    """Confirm ids issued on the MQTT topic: only those may be confirmed through it."""
-
-    issued: dict[str, float] = field(default_factory=dict)
-
-    def add(self, confirm_id: str) -> None:
-        self.issued[confirm_id] = time.monotonic()
-
-    def take(self, confirm_id: str) -> bool:
-        now = time.monotonic()
-        for key in [k for k, t in self.issued.items() if now - t > CONFIRM_TTL]:
-            del self.issued[key]
-        return self.issued.pop(confirm_id, None) is not None
+    return Result.invalid(error, text, lang, outcome).as_contract()
 
 
 class TextCommands(TopicService):
@@ -206,10 +199,6 @@ class TextCommands(TopicService):
     Args:
         hub: The started hub (its MQTT client, settings and `handle_text`).
     """
-
-    def __init__(self, hub: Hub) -> None:
-        super().__init__(hub)
-        self._confirmations = _Confirmations()
 
     @property
     def topic(self) -> str:
@@ -233,7 +222,7 @@ class TextCommands(TopicService):
                 continue
             if len(self._tasks) >= MAX_INFLIGHT:
                 self._publish(CommandResult(error_body(None, None, "busy: too many commands at once",
-                                                       "busy")))
+                                                       Outcome.BUSY)))
                 continue
             task = asyncio.create_task(self._handle(message.payload), name="mqtt-text-command")
             self._tasks.add(task)
@@ -247,30 +236,28 @@ class TextCommands(TopicService):
             self._publish(CommandResult(error_body(None, None, str(err)), err.request_id))
             return
         try:
-            body = await self._run(command)
+            result = await self._run(command)
+            body = result.as_contract(with_confirm_id=command.client is not None)
         except asyncio.CancelledError:
             raise
         except Exception as err:  # one broken command must not stop the service
             _LOGGER.exception("MQTT text command %r failed", command.text)
-            body = error_body(command.text, command.lang, f"internal error: {err}", "error")
-        self._publish(CommandResult(body, command.id))
+            body = error_body(command.text, command.lang, f"internal error: {err}", Outcome.FAILED)
+        self._publish(CommandResult(body, command.id), command.client)
 
-    async def _run(self, command: TextCommand) -> dict[str, Any]:
+    async def _run(self, command: TextCommand) -> Result:
+        requester = Requester("mqtt", command.client or "", command.conversation_id, command.area)
+        commands = self.hub.commands
         if command.confirm is not None:
-            if not self._confirmations.take(command.confirm):
-                return error_body(command.text or None, command.lang,
-                                  f"no pending command {command.confirm!r} from this topic "
-                                  "(expired, unknown or issued elsewhere)", "rejected")
-            return self.hub.confirm(command.confirm)
-        body = await run_text(self.hub, command.text, command.lang, source="mqtt")
-        confirm_id = body.get("confirm_id")
-        if body.get("outcome") == "needs_confirmation" and isinstance(confirm_id, str):
-            self._confirmations.add(confirm_id)
-        return body
+            return await commands.confirm(command.confirm, requester)
+        return await commands.run_text(command.text, command.lang, requester,
+                                       allow=self.hub.settings.command_allow,
+                                       confirmable=command.client is not None)
 
-    def _publish(self, result: CommandResult) -> None:
+    def _publish(self, result: CommandResult, client: str | None = None) -> None:
+        topic = self.result_topic if client is None else f"{self.result_topic}/{client}"
         try:
-            self._mqtt().publish_nowait(Message(self.result_topic, result.to_payload(), qos=1, retain=False))
+            self._mqtt().publish_nowait(Message(topic, result.to_payload(), qos=1, retain=False))
         except HubError as err:
             _LOGGER.warning("could not publish a command result: %s", err)
 
@@ -280,5 +267,5 @@ __all__ = [
     "CommandResult",
     "TextCommand",
     "TextCommands",
-    "run_text",
+    "error_body",
 ]

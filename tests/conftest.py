@@ -2,15 +2,64 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from blockbuster import blockbuster_ctx
 
 from hub.broker import MosquittoProcess
 
 PG_ENV = "HUB_TEST_PG_URL"
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_on_the_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test in which the hub's own code blocks the event loop (file, database or socket I/O,
+    sleeps): STYLE.md's rule that the loop never blocks, checked by `blockbuster`.
+
+    Only calls made from `hub` modules on the loop's thread count, so a test's own helpers are not
+    judged; `_NOT_JUDGED` lists the hub's modules that may (start-up, scaffolding, paho).
+    """
+    if not inspect.iscoroutinefunction(request.function):
+        yield
+        return
+    with blockbuster_ctx(["hub"]) as guard:
+        for name, function in guard.functions.items():
+            if name in _MAY_BLOCK:
+                function.deactivate()
+                continue
+            for filename, names in _not_judged():
+                function.can_block_in(filename, names)
+        yield
+
+
+_NOT_JUDGED = ("hub/broker.py", "hub/demo.py", "hub/config.py", "hub/token.py", "hub/resources.py",
+               "hub/devices.py", "hub/mdns.py", "hub/mqtt.py", "hub/store/migrations/env.py")
+"""Modules not judged: file I/O done once at start or by test scaffolding (a child broker, the
+demo), and paho's non-blocking sockets under `hub/mqtt.py` (its wake-up socket pair)."""
+
+
+@functools.cache
+def _not_judged() -> list[tuple[str, frozenset[str]]]:
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for name in _NOT_JUDGED:
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        found.append((name, frozenset(names | {"<module>"})))
+    return found
+
+
+_MAY_BLOCK = ("threading.Lock.acquire", "threading.Lock.acquire_lock", "os.path.abspath", "os.getcwd",
+              "os.stat", "os.access", "os.path.islink", "os.path.ismount", "os.statvfs", "os.listdir",
+              "os.scandir")
+"""Short critical sections (paho's publish queue) and path metadata; reading or writing a file, the
+database, a socket or sleeping on the loop is what fails a test."""
 
 
 @pytest.fixture

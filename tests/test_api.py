@@ -120,7 +120,7 @@ async def test_registry_state_history_and_log_routes(mosquitto: MosquittoProcess
         # Both are logged: the service call, and the text command that found no model.
         by_source = {row["source"]: row for row in log}
         service = by_source["service"]
-        assert service["outcome"] == "sent" and service["text"] == "switch.turn_on"
+        assert service["outcome"] == "executed" and service["text"] == "switch.turn_on"
         assert service["actions"][0]["entity_id"] == ["switch.kettle"]
         assert datetime.fromisoformat(service["ts"]) > before
         assert by_source["api"]["outcome"] == "not_ready" and by_source["api"]["error"]

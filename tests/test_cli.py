@@ -95,3 +95,32 @@ def test_exit_codes_without_a_hub(tmp_path: Path) -> None:
 def test_every_command_has_help_with_examples(command: str) -> None:
     result = subprocess.run([*HUB, command, "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "example" in result.stdout.lower()
+
+
+def _one_line_failure(result: subprocess.CompletedProcess[str], status: int, *words: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == status, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("hub: "), result.stderr  # before any log line
+    assert all(w in lines[0] for w in words), result.stderr
+
+
+def test_start_up_failures_are_one_line(tmp_path: Path) -> None:
+    """A busy port, an unwritable data dir and a misspelt key: one line naming the cause, exit 2."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = _env(tmp_path, port)
+        env["HUB_MQTT_URL"] = "mqtt://127.0.0.1:1"  # no broker: the hub goes on and keeps retrying
+        _one_line_failure(_cli(env, "run"), 2, "HUB_HTTP", str(port))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = _env(tmp_path, free_port())
+    env["HUB_DATA_DIR"] = str(blocker / "data")
+    _one_line_failure(_cli(env, "run"), 2, "HUB_DATA_DIR", "not writable")
+    (tmp_path / "hub.yaml").write_text("mqtt:\n  ulr: mqtt://broker\n")
+    env = _env(tmp_path, free_port())
+    result = subprocess.run([*HUB, "run"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    _one_line_failure(result, 2, "mqtt.ulr", "mqtt.url")

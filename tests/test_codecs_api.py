@@ -67,11 +67,11 @@ def test_json_attributes_merge_but_never_override() -> None:
 
 def test_unrelated_topic_and_unknown_component() -> None:
     assert decode(SWITCH, "other", "ON", None) is None
-    weird = make("siren", {"command_topic": "x"})
+    weird = make("toaster", {"command_topic": "x"})
     assert services(weird) == [] and state_topics(weird) == set()
     assert decode(weird, "x", "ON", None) is None
     with pytest.raises(CodecError, match="takes no commands"):
-        encode(weird, "siren.turn_on", {})
+        encode(weird, "toaster.turn_on", {})
 
 
 def test_bare_service_name_means_the_entity_domain() -> None:

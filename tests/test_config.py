@@ -79,3 +79,28 @@ def test_yaml_that_is_not_a_mapping(tmp_path: Path) -> None:
     file.write_text("- a\n- b\n")
     with pytest.raises(ConfigError, match="mapping"):
         load_settings(file, environ={})
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    ("mqtt:\n  ulr: mqtt://broker:1883\n", r"mqtt\.ulr.*did you mean 'mqtt\.url'"),
+    ("comand_allow: [light]\n", r"comand_allow.*did you mean 'command_allow'"),
+    ("mqtt:\n  url: 12345\n", r"mqtt\.url.*expected a string"),
+    ("db:\n  url: 'sqlite+aiosqlite://'\n  pool: 3\n", r"db\.pool"),
+    ("db:\n  url: 'mysql://u@h/db'\n", r"unsupported database 'mysql'"),
+    ("db:\n  url: 'postgresql+asyncpg://u@h:notaport/db'\n", r"db\.url"),
+    ("confirm_ttl: -1\n", r"confirm_ttl"),
+    ("token: 1234\n", r"token.*quote it"),
+])  # fmt: skip
+def test_mistakes_in_the_file_stop_with_the_key_named(tmp_path: Path, text: str, match: str) -> None:
+    file = tmp_path / "hub.yaml"
+    file.write_text(text)
+    with pytest.raises(ConfigError, match=match):
+        load_settings(file, environ={})
+
+
+def test_confirmation_settings(tmp_path: Path) -> None:
+    file = tmp_path / "hub.yaml"
+    file.write_text("confirm_exempt: [api, 'mqtt:panel']\nconfirm_ttl: 30\nsensitive_expiry: 2\n")
+    settings = load_settings(file, environ={"HUB_RETRAIN_INTERVAL": "600"})
+    assert settings.confirm_exempt == ("api", "mqtt:panel") and settings.confirm_ttl == 30
+    assert settings.sensitive_expiry == 2 and settings.retrain_interval == 600

@@ -18,7 +18,7 @@ from hub.discovery.abbreviations import (
     ORIGIN_ABBREVIATIONS,
     expand_all,
 )
-from hub.discovery.ha import class_title
+from hub.discovery.ha import UnsupportedComponentError, class_title
 from hub.domain import COMPONENTS, Entity, Removal
 from hub.errors import DiscoveryError
 
@@ -53,7 +53,8 @@ def test_publisher_fixture(case: str) -> None:
 
 
 def test_fixtures_cover_every_component() -> None:
-    seen = {spec["topic"].split("/")[1] for spec in CASES.values()}
+    more = json.loads((FIXTURES / "components.json").read_text())["cases"]
+    seen = {spec["topic"].split("/")[1] for spec in [*CASES.values(), *more.values()]}
     assert seen == set(COMPONENTS)
 
 
@@ -101,8 +102,10 @@ def test_bad_topic_is_refused(topic: str) -> None:
 
 
 def test_unknown_component_is_refused_even_when_removing() -> None:
-    with pytest.raises(DiscoveryError, match="'camera' is not supported"):
-        parse_discovery("homeassistant/camera/door/config", "")
+    with pytest.raises(UnsupportedComponentError, match="'toaster' is not supported") as caught:
+        parse_discovery("homeassistant/toaster/door/config", "")
+    assert caught.value.component == "toaster"
+    assert isinstance(caught.value, DiscoveryError)
 
 
 @pytest.mark.parametrize("payload", ["", b""])
@@ -193,13 +196,19 @@ def device_fixture() -> tuple[str, dict[str, Any]]:
 
 def test_device_discovery(caplog: pytest.LogCaptureFixture) -> None:
     topic, payload = device_fixture()
+    unhandled: list[str] = []
     with caplog.at_level(logging.WARNING, logger="hub.discovery.ha"):
-        results = parse_discovery(topic, json.dumps(payload))
+        results = parse_discovery(topic, json.dumps(payload), on_unhandled=unhandled.append)
     entities = {r.component_key: r for r in results if isinstance(r, Entity)}
     removals = [r for r in results if isinstance(r, Removal)]
     assert removals == [Removal(topic, "old_switch")]
-    assert set(entities) == {"lamp", "temp", "motion"}  # automation skipped, broken logged
+    assert set(entities) == {"lamp", "temp", "motion", "button"}  # broken logged
+    assert unhandled == ["hologram"]  # counted, not logged
     assert "broken" in caplog.text and "light needs command_topic" in caplog.text
+    assert "hologram" not in caplog.text
+    trigger = entities["button"]
+    assert trigger.entity_id == "device_automation.bedroom_hub_button_short_press_button_1"
+    assert trigger.config["topic"] == "bedroom/hub/button"
 
     lamp, temp, motion = entities["lamp"], entities["temp"], entities["motion"]
     assert lamp.entity_id == "light.bedroom_hub_lamp"
@@ -402,7 +411,8 @@ def test_unknown_keys_are_kept() -> None:
 
 @pytest.mark.parametrize("schema", ["default", "basic", "json", "template"])
 def test_light_schemas_accepted(schema: str) -> None:
-    entity = one("homeassistant/light/x/config", {"cmd_t": "a", "schema": schema})
+    templates = {"cmd_on_tpl": "on", "cmd_off_tpl": "off"} if schema == "template" else {}
+    entity = one("homeassistant/light/x/config", {"cmd_t": "a", "schema": schema, **templates})
     assert entity.config["schema"] == schema
 
 

@@ -48,6 +48,10 @@ async def test_mixed_home_commands_states_and_restart(mosquitto: MosquittoProces
             ]
             for path, body in calls:
                 status, data = await api.post(f"/api/services/{path}", body)
+                if path == "lock/unlock":  # sensitive: held until the same requester confirms it
+                    assert status == 202 and data["outcome"] == "needs_confirmation", data
+                    status, data = await api.post("/api/command", {"confirm": data["confirm_id"]})
+                    assert data["outcome"] == "executed", data
                 assert status == 200, (path, data)
 
             async def state_of(eid: str) -> dict[str, object]:

@@ -232,17 +232,35 @@ async def test_allow_list_refuses_and_confirms(
             assert lamp.outcome == "executed", lamp.body
             await wait_for(lambda: peer.payloads("zigbee2mqtt/Floor lamp/set"), what="lamp command")
 
-            lock = (await _ask(peer, "unlock the front door", 3))[2]
+            # A sensitive command from an anonymous client is refused: anyone reading the shared
+            # result topic could otherwise confirm it.
+            anonymous = (await _ask(peer, "unlock the front door", 3))[2]
+            assert anonymous.outcome == "refused" and "confirm" in str(anonymous.error)
+            assert "confirm_id" not in anonymous.body
+
+            # A named client gets its results on its own topic, confirm id included.
+            peer.subscribe("hub/command/result/panel")
+            await asyncio.sleep(0.2)
+            mine = "hub/command/result/panel"
+
+            async def ask_panel(payload: dict[str, Any], count: int) -> CommandResult:
+                peer.publish("hub/command", json.dumps({**payload, "client": "panel"}))
+                await wait_for(lambda: len(peer.payloads(mine)) >= count, what=f"{count} panel results")
+                return CommandResult.from_payload(peer.payloads(mine)[count - 1])
+
+            lock = await ask_panel({"text": "unlock the front door"}, 1)
             assert lock.outcome == "needs_confirmation"
             confirm_id = lock.body["confirm_id"]
-            wrong = (await _ask(peer, '{"confirm": "nope", "id": "w"}', 4))[3]
-            assert wrong.outcome == "rejected" and wrong.id == "w"
+            assert len(peer.payloads("hub/command/result")) == 3  # nothing new on the shared topic
+            # Another client (or one claiming no name) cannot confirm it.
+            other = (await _ask(peer, json.dumps({"confirm": confirm_id, "id": "w"}), 4))[3]
+            assert other.outcome == "rejected" and other.id == "w"
             assert peer.payloads("home/lock/front/set") == []
-            done = (await _ask(peer, json.dumps({"confirm": confirm_id}), 5))[4]
+            done = await ask_panel({"confirm": confirm_id}, 2)
             assert done.outcome == "executed"
             await wait_for(lambda: peer.payloads("home/lock/front/set") == ["UNLOCK"], what="unlock sent")
             # A confirm id works once.
-            again = (await _ask(peer, json.dumps({"confirm": confirm_id}), 6))[5]
+            again = await ask_panel({"confirm": confirm_id}, 3)
             assert again.outcome == "rejected"
             assert peer.payloads("cmnd/kettle/POWER") == []  # the refused command never reached it
     finally:

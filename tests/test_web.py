@@ -7,6 +7,7 @@ either is missing (CI installs both).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -93,5 +94,107 @@ async def test_page_shows_live_states_and_commands(
                                "needs_confirmation": "需要确认", "not_ready": "模型未就绪"}
                 await async_api.expect(outcome).to_have_text(zh_outcomes[result["outcome"]])
                 await page.screenshot(path=str(ARTIFACTS / "web-zh.png"), full_page=True)
+            finally:
+                await browser.close()
+
+
+async def _change(page: async_api.Page, selector: str, value: str) -> None:
+    """Set a control's value the way a person's release does: value, then a change event."""
+    await page.locator(selector).evaluate(
+        "(node, v) => { node.value = v; node.dispatchEvent(new Event('change', {bubbles: true})); }",
+        value)
+
+
+@pytest.mark.parametrize(("viewport", "name"), [({"width": 1100, "height": 900}, "desktop"),
+                                                ({"width": 390, "height": 844}, "phone")])
+async def test_each_component_has_its_control(
+    mosquitto: MosquittoProcess, tmp_path: Path, viewport: dict[str, int], name: str
+) -> None:
+    settings = hub_settings(tmp_path / "data", mosquitto.url)
+    home = load_home()
+    host, port = settings.http_hostport
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with Simulator(MqttUrl.parse(mosquitto.url), home, report_states=True) as sim, \
+            running_hub(settings) as hub:
+        sim.announce()
+        await wait_for(lambda: len(hub.registry) == len(home), what="demo home discovered")
+        # The sensor has a history before the page opens: its chart has points to draw.
+        temperature = "sensor.living_room_temperature"
+        for value in ("22.5", "22.8"):
+            sim._publish("zigbee2mqtt/Living room sensor", f'{{"temperature": {value}}}')
+            for _ in range(250):  # history is written in batches: wait until the value is in
+                if value in [s.state for s in await hub.store.history(temperature)]:
+                    break
+                await asyncio.sleep(0.02)
+        numeric = [s.state for s in await hub.store.history(temperature)
+                   if s.state.replace(".", "", 1).isdigit()]
+        assert numeric[-2:] == ["22.5", "22.8"]
+        async with async_api.async_playwright() as pw:
+            browser = await pw.chromium.launch_persistent_context(
+                str(tmp_path / "chromium"), executable_path=CHROMIUM, args=ARGS, headless=True,
+                locale="en-US", viewport=viewport, has_touch=name == "phone",
+            )
+            try:
+                page = await browser.new_page()
+                await page.goto(f"http://{host}:{port}/#token={TOKEN}")
+                await page.locator('[data-entity="light.floor_lamp"]').wait_for()
+                await async_api.expect(page.locator("#live")).to_have_class("dot on")
+
+                def card(entity_id: str) -> str:
+                    return f'[data-entity="{entity_id}"]'
+
+                # Every card that has a state shows it from the start; a button shows none.
+                for entity_id in [e.entity_id for e in hub.registry.entities()]:
+                    text = await page.locator(f"{card(entity_id)} .state").text_content()
+                    assert text and not text.startswith("unknown"), entity_id
+                await async_api.expect(
+                    page.locator(f"{card('sensor.living_room_humidity')} .state")).to_have_text("45 %")
+                await async_api.expect(page.locator(f"{card('button.doorbell')} .state")).to_have_text("–")
+
+                # Each control sends the service the component takes, and the device answers.
+                checks = [
+                    ("light.floor_lamp", "input.brightness", "40",
+                     lambda: any('"brightness": 102' in p for t, p in sim.received
+                                 if t == "zigbee2mqtt/Floor lamp/set")),
+                    ("light.bedside_lamp", "input.colour", "#ff0000",
+                     lambda: ("esphome/bedside/light/rgb/set", "255,0,0") in sim.received),
+                    ("climate.bedroom_ac", "input.setpoint", "23.5",
+                     lambda: ("home/bedroom/ac/target/set", "23.5") in sim.received),
+                    ("water_heater.water_heater", "input.setpoint", "50",
+                     lambda: ("home/boiler/temperature/set", "50.0") in sim.received),
+                    ("cover.living_room_blinds", "input.position", "30",
+                     lambda: ("home/blinds/lr/position/set", "30") in sim.received),
+                    ("valve.garden_valve", "input.position", "70",
+                     lambda: ("home/garden/valve/set", "70") in sim.received),
+                    ("number.desk_height", "input.value", "100",
+                     lambda: ("home/desk/height/set", "100") in sim.received),
+                ]
+                for entity_id, control, value, sent in checks:
+                    await _change(page, f"{card(entity_id)} {control}", value)
+                    await wait_for(sent, what=f"{entity_id} {control} = {value}")
+                await page.select_option(f"{card('select.desk_mode')} select.option", "stand")
+                await wait_for(lambda: ("home/desk/mode/set", "stand") in sim.received, what="mode")
+                await async_api.expect(page.locator(f"{card('select.desk_mode')} .state")).to_have_text("stand")
+                await page.locator(f"{card('button.doorbell')} button.press").click()
+                await wait_for(lambda: ("home/doorbell/ring", "PRESS") in sim.received, what="press")
+                await async_api.expect(page.locator(f"{card('valve.garden_valve')} .state")).to_have_text("open")
+                await async_api.expect(
+                    page.locator(f"{card('water_heater.water_heater')} input.setpoint")).to_have_value("50")
+
+                # The numeric sensor draws its history, and a new value extends it live.
+                chart = page.locator(f"{card('sensor.living_room_temperature')} .chart")
+                await async_api.expect(chart).to_have_attribute("data-points", str(len(numeric)))
+                sim._publish("zigbee2mqtt/Living room sensor", '{"temperature": 23.0}')
+                await async_api.expect(chart).to_have_attribute("data-points", str(len(numeric) + 1))
+                points = await chart.locator("polyline").get_attribute("points") or ""
+                assert points.count(",") == len(numeric) + 1
+
+                # Nothing is wider than the screen, and the controls are big enough to touch.
+                overflow = await page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
+                box = await page.locator(f"{card('cover.living_room_blinds')} input.position").bounding_box()
+                assert box is not None and box["width"] >= 120
+                await page.screenshot(path=str(ARTIFACTS / f"web-controls-{name}.png"), full_page=True)
             finally:
                 await browser.close()

@@ -33,6 +33,12 @@ def _given_token(request: web.Request) -> str | None:
     return None
 
 
+def loggable_path(request: web.Request) -> str:
+    """The request's path as sent (percent-encoded: a `%0a` cannot forge a log line), no query
+    (a `?token=` stays out of the log), at most 200 characters."""
+    return request.rel_url.raw_path[:200]
+
+
 def auth_middleware(token: str) -> Middleware:
     """Refuse requests without the right bearer token with 401; the token is never logged.
 
@@ -53,7 +59,7 @@ def auth_middleware(token: str) -> Middleware:
             return await handler(request)
         if not token_matches(token, given):
             _LOGGER.warning(
-                "401 %s %s from %s (%s)", request.method, request.path, request.remote,
+                "401 %s %s from %s (%s)", request.method, loggable_path(request), request.remote,
                 "no token" if given is None else "wrong token",
             )
             return web.json_response({"message": "401: Unauthorized"}, status=401)

@@ -9,12 +9,12 @@ from aiohttp import web
 
 from hub.api.common import bad_request, error, hub_of, json_response, read_json
 from hub.app import Hub
+from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
 
 routes = web.RouteTableDef()
 
-MAX_TEXT = 1000
-"""Longest accepted command text, in characters (longer: 413)."""
-LANGS = (None, "auto", "en", "zh")
+_STATUS = {Outcome.INVALID: 400, Outcome.FAILED: 503, Outcome.BUSY: 503}
+"""HTTP status by outcome; every other outcome is a 200 with the result."""
 
 
 class CommandError(Exception):
@@ -25,12 +25,13 @@ class CommandError(Exception):
         self.status = status
 
 
-async def run_command(hub: Hub, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-    """Carry out `{"text", "lang", "execute"}` or `{"confirm": id}` (shared with the WebSocket).
+async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") -> tuple[int, dict[str, Any]]:
+    """Carry out `{"text", "lang", "execute", "conversation_id", "area"}` or `{"confirm": id}` (shared
+    with the WebSocket, whose `source` is `websocket`). `area` is the room the request comes from:
+    "here" in the sentence means it.
 
-    Args:
-        hub: The hub.
-        body: The request object.
+    Both come with the token, so the requester is its holder: a confirmation asked for here is
+    given here.
 
     Returns:
         The HTTP status and the `hub ask` object plus `outcome`.
@@ -38,24 +39,33 @@ async def run_command(hub: Hub, body: Mapping[str, Any]) -> tuple[int, dict[str,
     Raises:
         CommandError: 400 for missing or malformed fields, 413 for a text over `MAX_TEXT`.
     """
+    conversation = body.get("conversation_id")
+    if conversation is not None and (not isinstance(conversation, str) or not 0 < len(conversation) <= 100):
+        raise CommandError(400, "`conversation_id` must be a string of 1 to 100 characters.")
+    area = body.get("area")
+    if area is not None and (not isinstance(area, str) or not 0 < len(area) <= 100):
+        raise CommandError(400, "`area` must be a string of 1 to 100 characters.")
+    requester = Requester(source, "token", conversation, area)
     if "confirm" in body:
         confirm_id = body["confirm"]
         if not isinstance(confirm_id, (str, int)) or isinstance(confirm_id, bool):
             raise CommandError(400, "`confirm` must be the confirm_id string of a pending command.")
-        result = hub.confirm(str(confirm_id))
-        return (200 if result["outcome"] == "executed" else 404), result
+        result = await hub.commands.confirm(str(confirm_id), requester)
+        status = 200 if result.outcome is Outcome.EXECUTED else _STATUS.get(result.outcome, 404)
+        return status, result.as_contract()
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         raise CommandError(400, "`text` (a non-empty string) is required.")
     if len(text) > MAX_TEXT:
         raise CommandError(413, f"`text` is longer than {MAX_TEXT} characters.")
     lang = body.get("lang") or None
-    if lang not in LANGS:
+    if lang is not None and lang not in LANGS:
         raise CommandError(400, "`lang` must be auto, en or zh.")
     execute = body.get("execute", True)
     if not isinstance(execute, bool):
         raise CommandError(400, "`execute` must be true or false.")
-    return 200, await hub.handle_text(text, lang, source="api", execute=execute)
+    result = await hub.commands.run_text(text, lang, requester, execute=execute)
+    return _STATUS.get(result.outcome, 200), result.as_contract()
 
 
 @routes.post("/api/command")

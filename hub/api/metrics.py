@@ -9,10 +9,12 @@ from aiohttp import web
 
 from hub.api.common import hub_of
 from hub.app import Hub
+from hub.commands import Outcome
 
 routes = web.RouteTableDef()
 
-OUTCOMES = ("executed", "needs_confirmation", "answered", "rejected", "not_ready", "dry_run")
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
+"""Every command outcome, each exported (zero until it happens)."""
 """Outcomes of `Hub.handle_text`; each always has a `hub_commands_total` sample."""
 PARSE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 """Upper bounds (seconds) of the `hub_parse_seconds` buckets; `+Inf` is added."""

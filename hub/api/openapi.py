@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from hub.api.common import error, json_response
+from hub.commands import Outcome
 
 routes = web.RouteTableDef()
 
@@ -26,7 +27,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     texts = {400: "Bad request (bad JSON, a bad field or parameter).", 401: "Missing or wrong token.",
-             404: "Not found.", 413: "Body or text too large."}
+             404: "Not found.", 413: "Body or text too large.",
+             503: "Not carried out safely now (command log or broker unavailable); nothing was sent."}
     return {str(c): _json(_ref("Error"), texts[c]) for c in codes}
 
 
@@ -111,6 +113,10 @@ SCHEMAS: dict[str, Any] = {
             "execute": {"type": "boolean", "description": "false: understand only (a dry run)."},
             "confirm": {"type": "string",
                         "description": "The confirm_id of a command that needs confirmation."},
+            "conversation_id": {"type": "string", "minLength": 1, "maxLength": 100,
+                                "description": "Follow-ups and \"yes\" resolve within one conversation."},
+            "area": {"type": "string", "minLength": 1, "maxLength": 100,
+                     "description": "The room the request comes from: \"here\" in the text means it."},
         },
     },
     "CommandResult": {
@@ -123,8 +129,7 @@ SCHEMAS: dict[str, Any] = {
             "query": {"nullable": True}, "answer": _nullable("string"),
             "mqtt": {"type": "array", "items": {"type": "object"}}, "error": _nullable("string"),
             "confirm_id": {"type": "string"},
-            "outcome": {"type": "string", "enum": [
-                "executed", "needs_confirmation", "answered", "rejected", "not_ready", "dry_run"]},
+            "outcome": {"type": "string", "enum": [o.value for o in Outcome]},
         },
     },
     "CommandLogEntry": {
@@ -152,7 +157,11 @@ _TEXT = {"description": "", "content": {"text/plain": {"schema": {"type": "strin
 _HTML = {"description": "The web page.", "content": {"text/html": {"schema": {"type": "string"}}}}
 
 PATHS: dict[str, Any] = {
-    "/health": _get("Health of the hub (no token).", _json({"type": "object"}, "Health."), open_route=True),
+    "/health": {"get": {
+        "summary": "Health of the hub (no token); 503 when degraded, `problems` says why.",
+        "security": [],
+        "responses": {"200": _json({"type": "object"}, "Healthy."),
+                      "503": _json({"type": "object"}, "Degraded: broker, database or disk.")}}},
     "/api/": _get("API liveness.", _json(_ref("Error"), "`{\"message\": \"API running.\"}`")),
     "/api/states": _get("Every entity's state.", _json(_list("State"), "States.")),
     "/api/states/{entity_id}": _get(
@@ -172,13 +181,20 @@ PATHS: dict[str, Any] = {
                           {"type": "array", "items": {"type": "string"}, "minItems": 1}]}},
             "example": {"entity_id": "light.floor_lamp", "brightness_pct": 40}}}}},
         "responses": {"200": _json(_list("State"), "The named entities' states."),
-                      **_errors(400, 401, 404, 413)},
+                      "202": _json({"type": "object", "required": ["message", "confirm_id", "outcome"],
+                                    "properties": {"message": {"type": "string"},
+                                                   "confirm_id": {"type": "string"},
+                                                   "outcome": {"type": "string"}}},
+                                   "Sensitive (unlock, open a garage door): held until `POST /api/command` "
+                                   "`{\"confirm\": confirm_id}` from the same requester."),
+                      **_errors(400, 401, 404, 413, 503)},
     }},
     "/api/command": {"post": {
         "summary": "Understand and carry out a sentence, or confirm a sensitive one.",
         "requestBody": {"required": True, "content": {JSON: {"schema": _ref("CommandRequest")}}},
         "responses": {"200": _json(_ref("CommandResult"), "What was understood and done."),
                       **_errors(400, 401, 413),
+                      "503": _json(_ref("CommandResult"), "Not carried out safely (command log or broker)."),
                       "404": _json(_ref("CommandResult"), "No pending command with that confirm_id.")},
     }},
     "/api/commands": _get(

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from hub.api import commands, entities, history, metrics, openapi, services, states, websocket
 from hub.api import web as page
-from hub.api.auth import auth_middleware
+from hub.api.auth import auth_middleware, loggable_path
 from hub.api.common import HUB_KEY, error
 from hub.app import Hub
 
@@ -37,7 +37,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
                 response.headers[name] = exc.headers[name]
         return response
     except Exception:
-        _LOGGER.exception("%s %s failed", request.method, request.path)
+        _LOGGER.exception("%s %s failed", request.method, loggable_path(request))
         return web.Response(text=json.dumps({"message": "Internal error; see the hub's log."}),
                             status=500, content_type="application/json")
 
@@ -53,6 +53,7 @@ def build_app(hub: Hub, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) ->
     app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
     app[HUB_KEY] = hub
     app[websocket.QUEUE_SIZE] = ws_queue_size
+    app[websocket.UNAUTHENTICATED] = [0]
     app[metrics.PARSE_HISTOGRAM] = metrics.ParseHistogram()
     # /api/history/period before /api/history/{entity_id}: the router tries routes in order.
     for module in (states, services, commands, entities, history, websocket, metrics, openapi, page):

@@ -8,9 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.api.common import error, hub_of, json_response, read_json
-from hub.app import Hub, UnknownEntityError
-from hub.errors import CodecError
+from hub.api.common import hub_of, json_response, read_json
+from hub.app import Hub
+from hub.commands import Outcome, Requester
+from hub.errors import CodecError, UnknownEntityError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -18,14 +19,28 @@ routes = web.RouteTableDef()
 
 
 class ServiceError(Exception):
-    """A service call the hub refused; `status` is the HTTP status to answer with."""
+    """A service call the hub refused or holds back; `status` is the HTTP status to answer with.
 
-    def __init__(self, status: int, message: str) -> None:
+    A sensitive call (unlock, open a garage door) is held for a confirmation: status 202 with
+    the `confirm_id` to send back as `{"confirm": id}` on `POST /api/command` (or the WebSocket's
+    `command`).
+    """
+
+    def __init__(self, status: int, message: str, confirm_id: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.confirm_id = confirm_id
+
+    def body(self) -> dict[str, Any]:
+        """`{"message"}` as Home Assistant answers errors, plus `confirm_id` and `outcome` when held."""
+        if self.confirm_id is None:
+            return {"message": str(self)}
+        return {"message": str(self), "confirm_id": self.confirm_id,
+                "outcome": Outcome.NEEDS_CONFIRMATION.value}
 
 
-async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any],
+               source: str = "api") -> list[dict[str, Any]]:
     """Call a service and return the named entities' current states (shared with the WebSocket).
 
     Args:
@@ -33,12 +48,15 @@ async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any]) -> 
         domain: `light`, `switch`, …
         service: `turn_on`, `set_temperature`, …
         data: `entity_id` (a string or a list) and the service's arguments.
+        source: `api` or `websocket`: the requester a confirmation is bound to.
 
     Raises:
-        ServiceError: 404 for an unknown entity, 400 for a service or value the entity cannot take.
+        ServiceError: 404 for an unknown entity, 400 for a service or value the entity cannot take,
+            202 for a sensitive call waiting for its confirmation, 503 when it cannot be carried out
+            safely now (command log or broker unavailable).
     """
     try:
-        await hub.call_service(domain, service, data)
+        result = await hub.commands.call_service(domain, service, data, Requester(source, "token"))
     except UnknownEntityError as err:
         raise ServiceError(404, str(err)) from None
     except CodecError as err:
@@ -47,6 +65,10 @@ async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any]) -> 
         # A value of an unexpected type that a codec did not check: the caller's data is wrong.
         _LOGGER.warning("service %s.%s refused data: %r", domain, service, err)
         raise ServiceError(400, f"Invalid service data: {err}") from None
+    if result.outcome is Outcome.NEEDS_CONFIRMATION:
+        raise ServiceError(202, result.answer or "confirm to carry it out", result.confirm_id)
+    if result.outcome is not Outcome.EXECUTED:
+        raise ServiceError(503, result.error or "not carried out")
     ids = data.get("entity_id")
     wanted = [i.strip() for i in ids.split(",")] if isinstance(ids, str) else list(ids or [])
     current = await hub.read_states()
@@ -61,5 +83,5 @@ async def call_service(request: web.Request) -> web.Response:
         domain, service = request.match_info["domain"], request.match_info["service"]
         states = await call(hub_of(request), domain, service, body)
     except ServiceError as err:
-        return error(err.status, str(err))
+        return json_response(err.body(), status=err.status)
     return json_response(states)

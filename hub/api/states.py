@@ -11,8 +11,10 @@ routes = web.RouteTableDef()
 
 @routes.get("/health")
 async def health(request: web.Request) -> web.Response:
-    """The hub's health (open: no token needed)."""
-    return json_response(hub_of(request).health())
+    """The hub's health (open: no token needed): 200 when healthy, 503 when degraded (`problems` says
+    why), so a watchdog restarts a hub whose broker, database or disk is gone."""
+    health = hub_of(request).health()
+    return json_response(health, status=503 if health["problems"] else 200)
 
 
 @routes.get("/api/")

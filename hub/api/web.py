@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import asyncio
 from importlib import resources
 
 from aiohttp import web
@@ -20,37 +20,44 @@ FILES = {
 HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:",
+    # Framed by its own origin only: Home Assistant's ingress shows the page in an iframe of the same
+    # origin (the Supervisor proxies it under HA's address); every other site is refused.
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                               "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
 }
 
 
-@functools.cache
+_CACHE: dict[str, bytes] = {}
+
+
 def _read(name: str) -> bytes:
-    # A few kilobytes, read once per process: not worth a thread.
     return resources.files("hub").joinpath("web", name).read_bytes()
 
 
-def _file(name: str) -> web.Response:
+async def _file(name: str) -> web.Response:
     content_type = FILES.get(name)
     if content_type is None:
         return error(404, "Not found.")
-    body = _read(name)
+    body = _CACHE.get(name)
+    if body is None:  # read once per process, off the loop
+        body = _CACHE[name] = await asyncio.to_thread(_read, name)
     return web.Response(body=body, content_type=content_type, charset="utf-8", headers=HEADERS)
 
 
 @routes.get("/")
 async def index(request: web.Request) -> web.Response:
     """The page (open: it asks for the token itself)."""
-    return _file("index.html")
+    return await _file("index.html")
 
 
 @routes.get("/index.html")
 async def index_html(request: web.Request) -> web.Response:
     """The page under its file name."""
-    return _file("index.html")
+    return await _file("index.html")
 
 
 @routes.get("/static/{name}")
 async def static(request: web.Request) -> web.Response:
     """The page's script and style sheet."""
-    return _file(request.match_info["name"])
+    return await _file(request.match_info["name"])

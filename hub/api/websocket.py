@@ -27,6 +27,7 @@ from hub.api.commands import CommandError, run_command
 from hub.api.common import dumps, hub_of
 from hub.api.services import ServiceError, call
 from hub.app import Hub
+from hub.commands.validate import is_valid_unicode
 from hub.domain import State
 from hub.token import token_matches
 
@@ -41,6 +42,10 @@ MAX_MESSAGE = 64 * 1024
 """Largest message a client may send, in bytes (larger: the socket closes with 1009)."""
 AUTH_TIMEOUT = 10.0
 """Seconds a client has to send its `auth` message."""
+MAX_UNAUTHENTICATED = 16
+"""Sockets that may wait for their `auth` message at once; more are refused with 503."""
+UNAUTHENTICATED: web.AppKey[list[int]] = web.AppKey("ws_unauthenticated", list)
+"""App state: how many sockets are waiting for their `auth` message (a one-item list)."""
 CLOSE_UNAUTHORIZED = 4001
 """Close code: the `auth` message was missing, late or wrong."""
 CLOSE_TOO_SLOW = 4008
@@ -127,7 +132,7 @@ async def _answer(hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
     kind, msg_id = data.get("type"), data.get("id")
     try:
         if kind == "command":
-            status, result = await run_command(hub, data)
+            status, result = await run_command(hub, data, source="websocket")
             if status != 200:
                 return _failure(msg_id, status, str(result.get("error")))
             return {"type": "result", "id": msg_id, "success": True, "result": result}
@@ -139,14 +144,16 @@ async def _answer(hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
             target = data.get("target") or {}
             if not isinstance(service_data, dict) or not isinstance(target, dict):
                 return _failure(msg_id, 400, "`service_data` and `target` must be objects.")
-            states = await call(hub, domain, service, {**service_data, **target})
+            states = await call(hub, domain, service, {**service_data, **target}, source="websocket")
             return {"type": "result", "id": msg_id, "success": True, "result": states}
         if kind == "get_states":
             return {"type": "result", "id": msg_id, "success": True,
                     "result": [s.as_dict() for s in (await hub.read_states()).values()]}
         if kind == "ping":
             return {"type": "pong", "id": msg_id}
-    except (CommandError, ServiceError) as err:
+    except ServiceError as err:
+        return {"type": "result", "id": msg_id, "success": False, "error": {"code": err.status, **err.body()}}
+    except CommandError as err:
         return _failure(msg_id, err.status, str(err))
     return _failure(msg_id, 400, f"Unknown message type {kind!r}.")
 
@@ -159,10 +166,24 @@ def _failure(msg_id: Any, code: int, message: str) -> dict[str, Any]:
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     """Upgrade to a WebSocket and serve one client until it leaves."""
     hub = hub_of(request)
+    authenticated = bool(request.get(AUTHENTICATED, False))
+    waiting = request.app[UNAUTHENTICATED]
+    if not authenticated and waiting[0] >= MAX_UNAUTHENTICATED:
+        _LOGGER.warning("refused a WebSocket from %s: %d already waiting to authenticate",
+                        request.remote, waiting[0])
+        raise web.HTTPServiceUnavailable(text=json.dumps({"message": "Too many unauthenticated sockets."}),
+                                          content_type="application/json")
     ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=MAX_MESSAGE)
-    await ws.prepare(request)
-    if not request.get(AUTHENTICATED, False) and not await _authenticate(ws, hub.token, request):
-        return ws
+    if not authenticated:
+        waiting[0] += 1
+        try:
+            await ws.prepare(request)
+            if not await _authenticate(ws, hub.token, request):
+                return ws
+        finally:
+            waiting[0] -= 1
+    else:
+        await ws.prepare(request)
     await ws.send_json({"type": "auth_ok"})
     client = Client(ws, request.app.get(QUEUE_SIZE, DEFAULT_QUEUE_SIZE))
     remove = hub.add_state_listener(client.on_states)
@@ -178,6 +199,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 continue
             if not isinstance(data, dict):
                 client.send(_failure(None, 400, "Messages must be JSON objects."))
+                continue
+            if not is_valid_unicode(data):
+                client.send(_failure(None, 400, "The message is not valid Unicode (a lone surrogate)."))
                 continue
             client.send(await _answer(hub, data))
     finally:

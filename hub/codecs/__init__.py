@@ -19,7 +19,28 @@ from typing import Any
 
 import orjson
 
-from hub.codecs import climate, cover, fan, light, lock, sensor, switch, vacuum
+from hub.codecs import (
+    alarm,
+    button,
+    climate,
+    cover,
+    event,
+    fan,
+    humidifier,
+    lawn_mower,
+    light,
+    lock,
+    media,
+    number,
+    select,
+    sensor,
+    siren,
+    switch,
+    update,
+    vacuum,
+    valve,
+    water_heater,
+)
 from hub.codecs.base import UNKNOWN, Codec, Draft, Handler, cfg, topic
 from hub.domain import Entity, Message, State, utcnow
 from hub.errors import CodecError
@@ -33,7 +54,11 @@ CODECS: dict[str, Codec] = {
     codec.component: codec
     for codec in (
         light.CODEC, switch.CODEC, fan.CODEC, climate.CODEC, cover.CODEC, lock.CODEC,
-        vacuum.CODEC, sensor.SENSOR, sensor.BINARY_SENSOR,
+        vacuum.CODEC, sensor.SENSOR, sensor.BINARY_SENSOR, button.BUTTON, number.NUMBER,
+        select.CODEC, button.SCENE, siren.CODEC, valve.CODEC, humidifier.CODEC,
+        water_heater.CODEC, alarm.CODEC, lawn_mower.CODEC, number.TEXT, update.UPDATE,
+        update.DEVICE_TRACKER, event.EVENT, event.DEVICE_AUTOMATION, event.TAG, media.IMAGE,
+        media.CAMERA, media.NOTIFY,
     )
 }
 """Codec per component."""
@@ -112,6 +137,12 @@ def _handlers(entity: Entity) -> list[tuple[str, Handler]]:
     if codec is None:
         return []
     found = list(codec.handlers(entity))
+    telemetry = topic(entity, "telemetry_topic")
+    if telemetry is not None:
+        # Not an HA key: the Tasmota adapter sets it, because Tasmota reports the same JSON
+        # on stat/RESULT (after commands) and on a tele/ topic (periodically).
+        result = topic(entity, "state_topic") or topic(entity, "position_topic")
+        found += [(telemetry, h) for t, h in list(found) if t == result]
     attributes_topic = topic(entity, "json_attributes_topic")
     if attributes_topic is not None:
         found.append((attributes_topic, _json_attributes))
@@ -179,7 +210,8 @@ def decode(
     if codec is None or not handlers:
         return None
     before = previous or initial_state(entity, now)
-    draft = Draft(before.state, {**before.attributes, **base_attributes})
+    when = now or utcnow()
+    draft = Draft(before.state, {**before.attributes, **base_attributes}, when)
     for handle in handlers:
         try:
             handle(entity, payload, draft)
@@ -191,6 +223,5 @@ def decode(
         _LOGGER.debug("%s: could not finish state from %s: %s", entity.entity_id, topic, err)
     if draft.state == before.state and draft.attributes == dict(before.attributes):
         return None
-    when = now or utcnow()
     changed = before.last_changed if previous is not None and previous.state == draft.state else when
     return State(entity.entity_id, draft.state, draft.attributes, changed, when)

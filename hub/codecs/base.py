@@ -11,9 +11,10 @@ import logging
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from hub.domain import Entity, Message, State
+from hub.domain import Entity, Message, State, utcnow
 from hub.errors import CodecError
 from hub.templates import render_command, render_value
 
@@ -33,13 +34,16 @@ class Draft:
     Args:
         state: The state string so far.
         attributes: The attributes so far (mutated by handlers).
+        now: The time the message is stamped with; event-like entities (button presses, device
+            triggers, tags) take it as their state, as HA does.
     """
 
-    __slots__ = ("attributes", "state")
+    __slots__ = ("attributes", "now", "state")
 
-    def __init__(self, state: str, attributes: dict[str, Any]) -> None:
+    def __init__(self, state: str, attributes: dict[str, Any], now: datetime | None = None) -> None:
         self.state = state
         self.attributes = attributes
+        self.now = now or utcnow()
 
 
 Encoder = Callable[[Entity, Mapping[str, Any], State | None], list[Message]]

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from hub.codecs import colors
+from hub.codecs import colors, light_template
 from hub.codecs.base import (
     PAYLOAD_NONE,
     UNKNOWN,
@@ -63,7 +63,10 @@ def is_json(entity: Entity) -> bool:
 
 
 def color_modes(entity: Entity) -> list[str]:
-    """Supported colour modes, from `supported_color_modes` (JSON) or the topics (default)."""
+    """Supported colour modes, from `supported_color_modes` (JSON), the templates (template)
+    or the topics (default)."""
+    if light_template.is_template(entity):
+        return light_template.color_modes(entity)
     if is_json(entity):
         listed = cfg_list(entity, "supported_color_modes")
         if listed:
@@ -85,6 +88,8 @@ def supports_brightness(entity: Entity) -> bool:
     """
     if is_json(entity):
         return cfg_bool(entity, "brightness") or any(m != "onoff" for m in color_modes(entity))
+    if light_template.is_template(entity):
+        return color_modes(entity) != ["onoff"]
     return has(entity, "brightness_command_topic") or has(entity, "rgb_command_topic")
 
 
@@ -207,12 +212,16 @@ def _turn_on(entity: Entity, data: Mapping[str, Any], current: State | None) -> 
     colour, transition, effect = _color(entity, data), _transition(data), _effect(entity, data)
     if brightness == 0:
         return _turn_off(entity, data, current)
+    if light_template.is_template(entity):
+        return [light_template.turn_on(entity, brightness, colour, transition, effect, current)]
     if is_json(entity):
         return [_json_on(entity, brightness, colour, transition, effect)]
     return _basic_on(entity, brightness, colour, effect, current)
 
 
 def _turn_off(entity: Entity, data: Mapping[str, Any], current: State | None) -> list[Message]:
+    if light_template.is_template(entity):
+        return [light_template.turn_off(entity, _transition(data))]
     if is_json(entity):
         payload: dict[str, Any] = {"state": "OFF"}
         if (transition := _transition(data)) is not None:
@@ -398,6 +407,8 @@ def _json_state(entity: Entity, payload: str, draft: Draft) -> None:
 
 
 def _handlers(entity: Entity) -> list[tuple[str, Handler]]:
+    if light_template.is_template(entity):
+        return light_template.handlers(entity)
     if is_json(entity):
         state_topic = topic(entity, "state_topic")
         return [] if state_topic is None else [(state_topic, _json_state)]
@@ -408,7 +419,7 @@ def _attributes(entity: Entity) -> dict[str, Any]:
     attrs = base_attributes(entity)
     modes = color_modes(entity)
     attrs["supported_color_modes"] = modes
-    features = FLASH | TRANSITION if is_json(entity) else 0
+    features = FLASH | TRANSITION if is_json(entity) or light_template.is_template(entity) else 0
     if cfg_list(entity, "effect_list"):
         features |= EFFECT
         attrs["effect_list"] = cfg_list(entity, "effect_list")

@@ -8,7 +8,13 @@ Pure code: messages in, `hub.domain` values out. The MQTT side feeds config mess
 from __future__ import annotations
 
 from hub.discovery.availability import AvailabilityConfig, AvailabilitySource, AvailabilityTracker
-from hub.discovery.ha import DiscoveryTopic, parse_discovery, parse_topic, slugify
+from hub.discovery.ha import (
+    DiscoveryTopic,
+    UnsupportedComponentError,
+    parse_discovery,
+    parse_topic,
+    slugify,
+)
 from hub.discovery.z2m import (
     BridgeDevice,
     index_by_identifier,
@@ -22,6 +28,7 @@ __all__ = [
     "AvailabilityTracker",
     "BridgeDevice",
     "DiscoveryTopic",
+    "UnsupportedComponentError",
     "index_by_identifier",
     "match_identifiers",
     "parse_bridge_devices",

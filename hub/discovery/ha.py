@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -50,7 +51,14 @@ SHARED_OPTIONS: Final = (
 DEFAULT_NAMES: Final[dict[str, str]] = {
     "light": "MQTT Light", "switch": "MQTT Switch", "fan": "MQTT Fan", "climate": "MQTT HVAC",
     "cover": "MQTT Cover", "lock": "MQTT Lock", "vacuum": "MQTT Vacuum",
-    "sensor": "MQTT Sensor", "binary_sensor": "MQTT Binary sensor",
+    "sensor": "MQTT Sensor", "binary_sensor": "MQTT Binary sensor", "button": "MQTT Button",
+    "number": "MQTT Number", "select": "MQTT Select", "scene": "MQTT Scene",
+    "siren": "MQTT Siren", "valve": "MQTT Valve", "humidifier": "MQTT Humidifier",
+    "water_heater": "MQTT Water Heater", "alarm_control_panel": "MQTT Alarm",
+    "lawn_mower": "MQTT Lawn Mower", "text": "MQTT Text", "update": "MQTT Update",
+    "device_tracker": "MQTT Device Tracker", "event": "MQTT Event",
+    "device_automation": "MQTT Trigger", "tag": "MQTT Tag", "image": "MQTT Image",
+    "camera": "MQTT Camera", "notify": "MQTT Notify",
 }
 """HA's name for an entity that has neither a name nor a device."""
 
@@ -62,6 +70,23 @@ _TRANSLITERATE: Final = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": 
                                        "ł": "l", "þ": "th", "ı": "i"})
 _MAX_OBJECT_ID: Final = 200
 """HA caps entity ids at 255 characters; keep the object id well inside that."""
+MAX_PAYLOAD_BYTES: Final = 64 * 1024
+"""Largest discovery payload accepted. Real ones are under 4 KiB (a zigbee2mqtt light with
+every option is about 2 KiB); a bigger one is refused before it is parsed."""
+MAX_COMPONENTS: Final = 256
+"""Most `cmps` entries one device payload may announce (a large ESPHome or zigbee2mqtt
+device has a few dozen)."""
+
+
+class UnsupportedComponentError(DiscoveryError):
+    """A well-formed discovery message for a component the hub does not handle.
+
+    Not a fault of the publisher: the hub counts these by component and stays quiet.
+    """
+
+    def __init__(self, topic: str, component: str) -> None:
+        super().__init__(f"{topic}: component {component!r} is not supported")
+        self.component = component
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +128,10 @@ def parse_topic(topic: str, prefix: str = "homeassistant") -> DiscoveryTopic:
 
 
 def parse_discovery(
-    topic: str, payload: bytes | str, prefix: str = "homeassistant"
+    topic: str,
+    payload: bytes | str,
+    prefix: str = "homeassistant",
+    on_unhandled: Callable[[str], None] | None = None,
 ) -> list[Entity | Removal]:
     """Turn one discovery message into entities, or removals.
 
@@ -111,6 +139,8 @@ def parse_discovery(
         topic: The config topic, e.g. `homeassistant/light/kitchen/config`.
         payload: The message payload (JSON object); empty means "remove".
         prefix: The discovery prefix the hub subscribes under.
+        on_unhandled: Called with the platform of each `cmps` entry skipped because the hub
+            does not handle that component (counted, not logged per message).
 
     Returns:
         One `Entity` for single-component discovery; for device discovery one `Entity` per
@@ -119,20 +149,25 @@ def parse_discovery(
         `{"migrate_discovery": true}`, gives `[Removal(topic)]`.
 
     Raises:
-        DiscoveryError: Bad topic, unsupported component, or an unusable payload; the message
-            names the topic. The caller logs it and skips the message.
+        UnsupportedComponentError: The topic names a component the hub does not handle.
+        DiscoveryError: Bad topic, or an unusable payload (not JSON, over `MAX_PAYLOAD_BYTES`,
+            more than `MAX_COMPONENTS` entries, a wildcard topic, …); the message names the
+            topic. The caller logs it and skips the message.
     """
     where = parse_topic(topic, prefix)
     if where.component != DEVICE_COMPONENT and where.component not in COMPONENTS:
-        raise DiscoveryError(f"{topic}: component {where.component!r} is not supported")
+        raise UnsupportedComponentError(topic, where.component)
     if len(payload) == 0:
         return [Removal(topic)]
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise DiscoveryError(f"{topic}: payload of {len(payload)} bytes is over the "
+                             f"{MAX_PAYLOAD_BYTES}-byte limit for discovery")
     config = _load_object(topic, payload)
     if config.get("migrate_discovery") is True or config.get("migr_discvry") is True:
         return [Removal(topic)]
     expand_all(config)
     if where.component == DEVICE_COMPONENT:
-        return _parse_device(topic, config)
+        return _parse_device(topic, config, on_unhandled)
     config.pop("components", None)
     return [_entity(topic, where.component, config, None, where.object_id)]
 
@@ -147,10 +182,15 @@ def _load_object(topic: str, payload: bytes | str) -> dict[str, Any]:
     return value
 
 
-def _parse_device(topic: str, config: dict[str, Any]) -> list[Entity | Removal]:
+def _parse_device(
+    topic: str, config: dict[str, Any], on_unhandled: Callable[[str], None] | None
+) -> list[Entity | Removal]:
     components = config.get("components")
     if not isinstance(components, dict):
         raise DiscoveryError(f"{topic}: device discovery needs a components (cmps) object")
+    if len(components) > MAX_COMPONENTS:
+        raise DiscoveryError(f"{topic}: {len(components)} components (cmps) is over the limit "
+                             f"of {MAX_COMPONENTS} per device")
     try:
         device = schema.device(config.get("device"))
         if "~" in config:
@@ -171,6 +211,8 @@ def _parse_device(topic: str, config: dict[str, Any]) -> list[Entity | Removal]:
             continue
         if platform not in COMPONENTS:
             _LOGGER.debug("%s#%s: platform %r is not supported; skipped", topic, key, platform)
+            if on_unhandled is not None:
+                on_unhandled(platform)
             continue
         for option, value in shared.items():
             component_config.setdefault(option, value)
@@ -220,9 +262,9 @@ def _entity(
         schema.validate(component, config)
     except DiscoveryError as err:
         raise DiscoveryError(f"{label}: {err}") from None
-    if component == "light" and config.get("schema") == "template":
-        _LOGGER.info("%s: template-schema light; commands may be refused by the codec", label)
     device = _device_info(config.get("device"))
+    if component in _NAMELESS:
+        config.setdefault("name", _nameless_name(component, config, fallback_id))
     name, is_default = friendly_name(component, config, device)
     object_id = _object_id(config, name, is_default, fallback_id)
     return Entity(
@@ -237,6 +279,18 @@ def _entity(
         area=device.suggested_area if device else None,
         device_class=config.get("device_class"),
     )
+
+
+_NAMELESS: Final = frozenset({"device_automation", "tag"})
+"""Components HA does not make entities of; their payloads carry no name."""
+
+
+def _nameless_name(component: str, config: dict[str, Any], fallback_id: str) -> str:
+    """A name for a device trigger ("action single") or a tag scanner ("tag")."""
+    if component == "device_automation":
+        parts = [str(config.get("type", "")), str(config.get("subtype", ""))]
+        return " ".join(p.replace("_", " ") for p in parts if p) or fallback_id
+    return "tag"
 
 
 def _device_info(block: dict[str, Any] | None) -> DeviceInfo | None:
@@ -299,7 +353,7 @@ def friendly_name(
         return (f"{device_name} {title}" if device_name else title), False
     if device_name:
         return device_name, False
-    return DEFAULT_NAMES[component], True
+    return DEFAULT_NAMES.get(component, f"MQTT {component}"), True
 
 
 def slugify(text: str) -> str:

@@ -23,9 +23,23 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "vacuum": ("command_topic",),
     "sensor": ("state_topic",),
     "binary_sensor": ("state_topic",),
+    "button": ("command_topic",),
+    "number": ("command_topic",),
+    "select": ("command_topic", "options"),
+    "scene": ("command_topic",),
+    "siren": ("command_topic",),
+    "humidifier": ("command_topic", "target_humidity_command_topic"),
+    "alarm_control_panel": ("command_topic", "state_topic"),
+    "text": ("command_topic",),
+    "event": ("state_topic", "event_types"),
+    "device_automation": ("topic", "type", "subtype"),
+    "tag": ("topic",),
+    "camera": ("topic",),
+    "notify": ("command_topic",),
 }
-"""Keys a component cannot work without. Climate needs any `*_command_topic` (checked apart);
-a cover may have none at all (HA allows a read-only cover)."""
+"""Keys a component cannot work without (HA's schemas). Climate needs any `*_command_topic`
+(checked apart), an image an `image_topic` or a `url_topic`; a cover, valve, water heater, lawn
+mower, update or device tracker may have none (HA allows them read-only)."""
 
 LIGHT_SCHEMAS: Final = frozenset({"default", "basic", "json", "template"})
 """`default` was renamed `basic` in HA 2024; both mean the default schema. Absent means basic."""
@@ -35,7 +49,8 @@ COLOR_MODES: Final = frozenset(
 )
 
 _FLOAT_KEYS: Final = frozenset(
-    {"min_temp", "max_temp", "temp_step", "precision", "min_humidity", "max_humidity"}
+    {"min_temp", "max_temp", "temp_step", "precision", "min_humidity", "max_humidity", "min",
+     "max", "step"}
 )
 """Coerced to float (zigbee2mqtt sends `"max_temp": "35"`)."""
 
@@ -51,18 +66,22 @@ zero in a codec)."""
 
 _BOOL_KEYS: Final = frozenset(
     {"retain", "optimistic", "brightness", "color_temp_kelvin", "effect", "force_update",
-     "enabled_by_default", "flash", "tilt_optimistic", "hs", "rgb", "xy", "color_temp"}
+     "enabled_by_default", "flash", "tilt_optimistic", "hs", "rgb", "xy", "color_temp",
+     "reports_position", "code_arm_required", "code_disarm_required", "code_trigger_required",
+     "support_duration", "support_volume_set"}
 )
 """Coerced to bool with HA's `cv.boolean` rules ("on", "true", 1, …)."""
 
 _STR_LIST_KEYS: Final = frozenset(
     {"modes", "fan_modes", "swing_modes", "swing_horizontal_modes", "preset_modes",
      "effect_list", "supported_color_modes", "options", "fan_speed_list", "supported_features",
-     "event_types"}
+     "event_types", "available_tones"}
 )
 """Lists of strings; a lone string becomes a one-item list, as `cv.ensure_list` does."""
 
-_STR_KEYS: Final = frozenset({"unique_id", "object_id", "default_entity_id", "schema"})
+_STR_KEYS: Final = frozenset({"unique_id", "object_id", "default_entity_id", "schema", "code",
+                             "type", "subtype", "automation_type", "payload", "mode",
+                             "pattern"})
 _NULLABLE_STR_KEYS: Final = frozenset({"name", "device_class", "icon", "entity_category"})
 _DEVICE_STR_KEYS: Final = (
     "name", "manufacturer", "model", "model_id", "sw_version", "hw_version", "serial_number",
@@ -127,7 +146,11 @@ def _string_list(key: str, value: Any) -> list[str]:
 
 
 def topic(key: str, value: Any, *, publish: bool) -> str:
-    """Check one MQTT topic value; `publish` topics must not hold wildcards.
+    """Check one MQTT topic value: no topic from a discovery payload may hold a wildcard.
+
+    A publish topic with `+` or `#` is not a topic at all; a state or availability topic with
+    one would make the hub subscribe to whatever the payload asks, up to `#` (every message on
+    the broker), on the word of anything that can publish under the discovery prefix.
 
     Args:
         key: The config key, for the error message.
@@ -144,8 +167,10 @@ def topic(key: str, value: Any, *, publish: bool) -> str:
         raise _fail(key, "a non-empty topic string", value)
     if "\0" in value or len(value.encode("utf-8", "surrogatepass")) > _MAX_TOPIC_BYTES:
         raise _fail(key, "a valid MQTT topic", value)
-    if publish and ("+" in value or "#" in value):
-        raise _fail(key, "a topic without wildcards", value)
+    if "+" in value or "#" in value:
+        why = "a topic without wildcards" if publish else \
+            "a topic without wildcards (the hub never subscribes to a wildcard from discovery)"
+        raise _fail(key, why, value)
     return value
 
 
@@ -211,6 +236,10 @@ def _light(config: dict[str, Any]) -> None:
     schema = config.get("schema", "basic")
     if schema not in LIGHT_SCHEMAS:
         raise _fail("schema", "one of basic, default, json, template", schema)
+    if schema == "template":
+        for key in ("command_on_template", "command_off_template"):
+            if key not in config:
+                raise DiscoveryError(f"a template-schema light needs {key}")
     modes = config.get("supported_color_modes")
     if modes is not None:
         if not set(modes) <= COLOR_MODES:
@@ -222,7 +251,7 @@ def _light(config: dict[str, Any]) -> None:
 def _ranges(config: dict[str, Any]) -> None:
     pairs = (("min_temp", "max_temp"), ("min_humidity", "max_humidity"),
              ("min_mireds", "max_mireds"), ("min_kelvin", "max_kelvin"),
-             ("speed_range_min", "speed_range_max"))
+             ("speed_range_min", "speed_range_max"), ("min", "max"))
     for low, high in pairs:
         if low in config and high in config and config[low] > config[high]:
             raise DiscoveryError(f"{low} ({config[low]}) is above {high} ({config[high]})")
@@ -283,4 +312,8 @@ def validate(component: str, config: dict[str, Any]) -> None:
         raise DiscoveryError("climate needs at least one *_command_topic")
     if component == "light":
         _light(config)
+    if component == "image" and not ("image_topic" in config or "url_topic" in config):
+        raise DiscoveryError("image needs image_topic or url_topic")
+    if component == "device_automation" and config.get("automation_type", "trigger") != "trigger":
+        raise _fail("automation_type", "trigger", config.get("automation_type"))
     _ranges(config)

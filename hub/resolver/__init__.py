@@ -58,21 +58,21 @@ class Resolution:
     """Why nothing was done (names what was not found and the closest names)."""
 
 
-def resolve(
-    parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None, area: str | None = None
-) -> Resolution:
+def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> Resolution:
     """Resolve one parse against a home.
+
+    "in here" / 这里 must have been read as the request's room before (`hub.commands.plan.place`);
+    a parse that still says only "here" is refused with a question for the room.
 
     Args:
         parse: What the NLU understood.
         snapshot: The registry's entities.
         states: Current states by entity id (relative changes, toggles and questions read them).
-        area: The area the request comes from (a satellite's room): what "in here" / 这里 means.
 
     Returns:
         The resolution; `error` is set exactly when nothing is done and it is not a question.
     """
-    result = _resolve(_simplified(parse), snapshot, states or {}, area)
+    result = _resolve(_simplified(parse), snapshot, states or {})
     if parse.lang != "zh":
         return result
     return replace(
@@ -90,7 +90,7 @@ def _simplified(parse: Parse) -> Parse:
     return replace(parse, text=to_simplified(parse.text), slots=slots)
 
 
-def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State], area: str | None) -> Resolution:
+def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> Resolution:
     lang = parse.lang
     if parse.intent not in ("none", "get_state") and looks_like_question(parse.text, lang):
         # A question never moves a device, whatever the model read into it.
@@ -101,7 +101,7 @@ def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State], area
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
-    selection = select(Request(parse, comps, area=area), home)
+    selection = select(Request(parse, comps), home)
     if selection.error is not None:
         return Resolution(error=selection.error)
     if parse.intent == "get_state":

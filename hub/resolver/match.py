@@ -39,7 +39,8 @@ _TEMPERATURE = re.compile(
 )
 _HUMIDITY = re.compile(r"\b(humid|humidity|damp)\b|湿度|潮湿|干燥")
 HERE = re.compile(r"\b(?:in here|here|this room)\b|这里|这儿|这边|这屋|这个房间|本房间")
-"""Words for the room the request comes from (the satellite's area)."""
+"""Words for the room the request comes from (the satellite's area; Traditional text is compared
+in Simplified)."""
 
 
 SURE = 0.85
@@ -242,15 +243,13 @@ class Request:
     """Components that can carry out the intent (all of them for a question)."""
     everything: tuple[str, ...] = EVERYTHING_COMPONENTS
     """What an area alone or "everything" means for this intent."""
-    area: str | None = None
-    """The area the request comes from (a satellite's room): what "in here" / 这里 means."""
 
 
 def select(req: Request, home: Home) -> Selection:
     """Choose the targets of a parse."""
     lang = req.parse.lang
     m = mention_of(req.parse, home)
-    if not _apply_here(m, req):
+    if _only_here(m, req.parse.text):
         return Selection(error=answers.which_room(lang))
     areas: list[str] | None = None
     if m.area:
@@ -324,19 +323,13 @@ def select(req: Request, home: Home) -> Selection:
     return Selection(error=answers.no_target(req.parse.intent, lang))
 
 
-def _apply_here(m: Mention, req: Request) -> bool:
-    """ "in here" / 这里 means the request's own area, when the request comes from one.
-
-    False when "here" is the only room said and the request comes from no known area: the hub
-    asks for the room rather than guess (the whole home's lights are not "the lights in here").
-    """
-    if m.area is not None and HERE.fullmatch(m.area.casefold().strip()):
-        m.area = req.area  # the model tagged 这里 / "here" as the area
-        return req.area is not None
-    if m.area is None and HERE.search(req.parse.text.casefold()):
-        m.area = req.area  # "turn on the lights in here"
-        return req.area is not None
-    return True
+def _only_here(m: Mention, text: str) -> bool:
+    """Whether "here" / 这里 is the only room said: the request's own room was not known
+    (`hub.commands.plan.place` puts it in the area slot when it is), so the hub asks rather
+    than guess (the whole home's lights are not "the lights in here")."""
+    if m.area is not None:
+        return bool(HERE.fullmatch(m.area.casefold().strip()))
+    return bool(HERE.search(text.casefold()))
 
 
 def _area_as_name(m: Mention, home: Home) -> bool:

@@ -12,6 +12,9 @@ const TEXT = {
     outcomes: { executed: "done", needs_confirmation: "needs confirmation", answered: "answered",
                 rejected: "not done", not_ready: "model not ready", dry_run: "dry run" },
     on: "Turn on", off: "Turn off", lock: "Lock", unlock: "Unlock", open: "Open", close: "Close",
+    start: "Start", dock: "Dock", press: "Press", activate: "Activate", brightness: "Brightness",
+    colour: "Colour", setpoint: "Target temperature", position: "Position", option: "Option",
+    value: "Value", history: "History",
     count: (n) => `${n} entities`,
   },
   zh: {
@@ -23,6 +26,9 @@ const TEXT = {
     outcomes: { executed: "已执行", needs_confirmation: "需要确认", answered: "已回答",
                 rejected: "未执行", not_ready: "模型未就绪", dry_run: "试运行" },
     on: "打开", off: "关闭", lock: "上锁", unlock: "开锁", open: "打开", close: "关闭",
+    start: "启动", dock: "回充", press: "按下", activate: "启用", brightness: "亮度",
+    colour: "颜色", setpoint: "目标温度", position: "位置", option: "选项", value: "数值",
+    history: "历史",
     count: (n) => `${n} 个实体`,
   },
 };
@@ -31,8 +37,18 @@ const TEXT = {
 const TOGGLES = {
   light: ["turn_on", "turn_off"], switch: ["turn_on", "turn_off"], fan: ["turn_on", "turn_off"],
   lock: ["unlock", "lock"], cover: ["open_cover", "close_cover"],
+  humidifier: ["turn_on", "turn_off"], siren: ["turn_on", "turn_off"],
+  valve: ["open_valve", "close_valve"], lawn_mower: ["start_mowing", "dock"],
 };
-const ACTIVE = new Set(["on", "unlocked", "open", "opening", "cleaning", "heat", "cool", "auto"]);
+const ACTIVE = new Set(["on", "unlocked", "open", "opening", "cleaning", "heat", "cool", "auto",
+                        "mowing"]);
+const WORDS = { turn_on: "on", turn_off: "off", lock: "lock", unlock: "unlock", open_cover: "open",
+                close_cover: "close", open_valve: "open", close_valve: "close",
+                start_mowing: "start", dock: "dock" };
+// Components whose one action is a press: [service, label].
+const PRESS = { button: ["press", "press"], scene: ["turn_on", "activate"] };
+// Components without a state of their own (a button's "unknown" says nothing).
+const STATELESS = new Set(["button", "scene", "camera", "notify"]);
 
 const $ = (id) => document.getElementById(id);
 let lang = localStorage.getItem("hub.lang")
@@ -125,35 +141,176 @@ function card(entity) {
   const bottom = el("div", { class: "bottom" });
   bottom.append(el("span", { class: "state" }));
   const pair = TOGGLES[entity.component];
-  if (pair && pair.every((s) => entity.services.includes(`${entity.component}.${s}`))) {
+  if (pair && pair.every((s) => offers(entity, s))) {
     const button = el("button", { type: "button", class: "toggle" });
     button.addEventListener("click", () => toggle(entity, pair));
     bottom.append(button);
   }
+  const press = PRESS[entity.component];
+  if (press && offers(entity, press[0])) {
+    const button = el("button", { type: "button", class: "press", "data-i18n": press[1] }, t(press[1]));
+    button.addEventListener("click", () => call(entity, press[0], {}));
+    bottom.append(button);
+  }
   node.append(bottom);
+  const extra = controls(entity);
+  if (extra.childElementCount) node.append(extra);
   updateCard(node, entity);
   return node;
 }
 
-function describe(state) {
-  if (!state) return "–";
+function offers(entity, service) { return entity.services.includes(`${entity.component}.${service}`); }
+
+function attrs(entity) { return (states.get(entity.entity_id) || {}).attributes || {}; }
+
+async function call(entity, service, data) {
+  await api("POST", `/api/services/${entity.component}/${service}`, { entity_id: entity.entity_id, ...data });
+}
+
+// A labelled input that calls `service` with {field: value} when it is changed (released).
+function input(entity, kind, type, label, service, field, limits, convert = Number) {
+  const box = el("label", { class: `control ${kind}` });
+  box.append(el("span", { "data-i18n": label }, t(label)));
+  const node = el("input", { type, class: kind, "aria-label": t(label), ...limits });
+  node.addEventListener("change", () => {
+    if (node.value !== "" && node.checkValidity()) call(entity, service, { [field]: convert(node.value) });
+  });
+  box.append(node);
+  return box;
+}
+
+// The controls a person expects for the entity's component, from its services and attributes.
+function controls(entity) {
+  const box = el("div", { class: "controls" });
+  const a = attrs(entity);
+  const c = entity.component;
+  if (c === "light" && offers(entity, "turn_on")) {
+    const modes = a.supported_color_modes || [];
+    if (modes.some((m) => m !== "onoff")) {
+      box.append(input(entity, "brightness", "range", "brightness", "turn_on", "brightness_pct",
+                       { min: 1, max: 100, step: 1 }));
+    }
+    if (modes.some((m) => ["hs", "xy", "rgb", "rgbw", "rgbww"].includes(m))) {
+      box.append(input(entity, "colour", "color", "colour", "turn_on", "rgb_color", { value: "#ffffff" },
+                       hexToRgb));
+    }
+  }
+  if ((c === "climate" || c === "water_heater") && offers(entity, "set_temperature")) {
+    box.append(input(entity, "setpoint", "number", "setpoint", "set_temperature", "temperature",
+                     // "any": the hub rounds to the step; the browser's step counts from min
+                     // (43.3 °C for a water heater), which would refuse whole degrees.
+                     { min: a.min_temp ?? "", max: a.max_temp ?? "", step: "any" }));
+  }
+  const position = { cover: "set_cover_position", valve: "set_valve_position" }[c];
+  if (position && offers(entity, position)) {
+    box.append(input(entity, "position", "range", "position", position, "position",
+                     { min: 0, max: 100, step: 1 }));
+  }
+  if (c === "select" && offers(entity, "select_option")) {
+    const label = el("label", { class: "control option" });
+    label.append(el("span", { "data-i18n": "option" }, t("option")));
+    const select = el("select", { class: "option", "aria-label": t("option") });
+    for (const option of a.options || []) select.append(el("option", { value: option }, option));
+    select.addEventListener("change", () => call(entity, "select_option", { option: select.value }));
+    label.append(select);
+    box.append(label);
+  }
+  if (c === "number" && offers(entity, "set_value")) {
+    box.append(input(entity, "value", "number", "value", "set_value", "value",
+                     { min: a.min ?? "", max: a.max ?? "", step: a.step || "any" }));
+  }
+  if (c === "text" && offers(entity, "set_value")) {
+    box.append(input(entity, "value", "text", "value", "set_value", "value",
+                     { minlength: a.min ?? 0, maxlength: a.max ?? 255 }, String));
+  }
+  if (c === "sensor" && a.unit_of_measurement) {
+    box.append(chartNode(entity));
+    if (sensorHistory.has(entity.entity_id)) queueMicrotask(() => drawChart(entity.entity_id));
+    else loadHistory(entity).catch(() => {});
+  }
+  return box;
+}
+
+function hexToRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function rgbToHex(rgb) {
+  return `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
+}
+
+// -- sensor history ----------------------------------------------------------------------------
+const sensorHistory = new Map();
+const SVG = "http://www.w3.org/2000/svg";
+
+function chartNode(entity) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("viewBox", "0 0 120 32");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${t("history")}: ${entity.name}`);
+  svg.append(document.createElementNS(SVG, "polyline"));
+  return svg;
+}
+
+async function loadHistory(entity) {
+  const { status, data } = await api("GET", `/api/history/${encodeURIComponent(entity.entity_id)}?limit=200`);
+  if (status !== 200 || !Array.isArray(data)) return;
+  const points = data.map((s) => Number(s.state)).filter((v) => Number.isFinite(v));
+  sensorHistory.set(entity.entity_id, points.slice(-200));
+  drawChart(entity.entity_id);
+}
+
+function drawChart(entityId) {
+  const node = document.querySelector(`[data-entity="${CSS.escape(entityId)}"] .chart polyline`);
+  const values = sensorHistory.get(entityId) || [];
+  if (!node) return;
+  const low = Math.min(...values), high = Math.max(...values);
+  const span = high - low || 1;
+  const step = values.length > 1 ? 120 / (values.length - 1) : 0;
+  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(30 - ((v - low) / span) * 28).toFixed(1)}`);
+  if (values.length === 1) points.push(`120,${points[0].split(",")[1]}`);
+  node.setAttribute("points", points.join(" "));
+  node.closest(".chart").dataset.points = String(values.length);
+}
+
+function describe(state, entity) {
+  if (!state || (entity && STATELESS.has(entity.component) && state.state === "unknown")) return "–";
   const unit = state.attributes && state.attributes.unit_of_measurement;
-  return unit ? `${state.state} ${unit}` : state.state;
+  const known = !["unknown", "unavailable"].includes(state.state);
+  return unit && known ? `${state.state} ${unit}` : state.state;
 }
 
 function updateCard(node, entity) {
   const state = states.get(entity.entity_id);
   const label = node.querySelector(".state");
-  label.textContent = describe(state);
+  label.textContent = describe(state, entity);
   label.classList.toggle("on", state !== undefined && ACTIVE.has(state.state));
   const button = node.querySelector(".toggle");
   if (button) {
     const active = state !== undefined && ACTIVE.has(state.state);
-    const words = { turn_on: "on", turn_off: "off", lock: "lock", unlock: "unlock",
-                    open_cover: "open", close_cover: "close" };
     const service = TOGGLES[entity.component][active ? 1 : 0];
-    button.textContent = t(words[service]);
+    button.textContent = t(WORDS[service]);
     button.dataset.service = service;
+  }
+  const a = (state && state.attributes) || {};
+  // Show the device's values in the controls, but never under the user's fingers.
+  const set = (selector, value) => {
+    const control = node.querySelector(selector);
+    if (control && document.activeElement !== control && value !== undefined && value !== null) {
+      control.value = String(value);
+    }
+  };
+  if (typeof a.brightness === "number") set("input.brightness", Math.max(1, Math.round(a.brightness / 2.55)));
+  if (Array.isArray(a.rgb_color)) set("input.colour", rgbToHex(a.rgb_color));
+  set("input.setpoint", a.temperature);
+  set("input.position", a.current_position);
+  if (entity.component === "select" || entity.component === "number" || entity.component === "text") {
+    if (state && state.state !== "unknown" && state.state !== "unavailable") {
+      set("select.option", state.state);
+      set("input.value", state.state);
+    }
   }
 }
 
@@ -165,6 +322,10 @@ async function toggle(entity, pair) {
 
 function onState(state) {
   states.set(state.entity_id, state);
+  if (sensorHistory.has(state.entity_id) && Number.isFinite(Number(state.state))) {
+    sensorHistory.get(state.entity_id).push(Number(state.state));
+    drawChart(state.entity_id);
+  }
   const node = document.querySelector(`[data-entity="${CSS.escape(state.entity_id)}"]`);
   const entity = entities.find((e) => e.entity_id === state.entity_id);
   if (!node || !entity) return;

@@ -1,0 +1,95 @@
+"""Sensitive commands waiting for their confirmation: one store, one TTL, a cap.
+
+An id is 128 random bits (never guessed), bound to the requester that asked (only the same
+`source:principal` may confirm it), used once, and forgotten after `ttl` seconds. The store holds at
+most `per_requester` entries for one requester and `cap` in all; the oldest go first, so a flood of
+unconfirmed requests costs a bounded amount of memory.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hub.domain import Action
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A sensitive command waiting for its confirmation."""
+
+    requester_key: str
+    conversation_id: str | None
+    text: str | None
+    lang: str | None
+    actions: tuple[Action, ...]
+    created: float
+
+
+class Confirmations:
+    """Pending confirmations keyed by id.
+
+    Args:
+        ttl: Seconds a pending command waits.
+        cap: Most pending commands in all.
+        per_requester: Most pending commands for one requester.
+        clock: Monotonic seconds (tests pass their own).
+    """
+
+    def __init__(self, ttl: float = 120.0, cap: int = 256, per_requester: int = 8,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.cap = cap
+        self.per_requester = per_requester
+        self._clock = clock
+        self._pending: OrderedDict[str, Pending] = OrderedDict()
+
+    def __len__(self) -> int:
+        self._expire()
+        return len(self._pending)
+
+    def add(self, requester_key: str, actions: tuple[Action, ...], *, text: str | None,
+            lang: str | None, conversation_id: str | None = None) -> str:
+        """Store a pending command; returns its id."""
+        self._expire()
+        mine = [k for k, p in self._pending.items() if p.requester_key == requester_key]
+        for key in mine[: max(0, len(mine) - self.per_requester + 1)]:
+            del self._pending[key]
+        while len(self._pending) >= self.cap:
+            self._pending.popitem(last=False)
+        confirm_id = secrets.token_urlsafe(16)
+        pending = Pending(requester_key, conversation_id, text, lang, actions, self._clock())
+        self._pending[confirm_id] = pending
+        return confirm_id
+
+    def take(self, confirm_id: str, requester_key: str) -> Pending | None:
+        """The pending command `confirm_id` of this requester, removed; None when unknown, expired
+        or asked by someone else (then it stays for its asker)."""
+        self._expire()
+        pending = self._pending.get(confirm_id)
+        if pending is None or pending.requester_key != requester_key:
+            return None
+        del self._pending[confirm_id]
+        return pending
+
+    def latest_in(self, conversation_id: str, requester_key: str) -> str | None:
+        """The newest pending id of this requester in this conversation ("yes" confirms it)."""
+        self._expire()
+        for key, pending in reversed(self._pending.items()):
+            if pending.conversation_id == conversation_id and pending.requester_key == requester_key:
+                return key
+        return None
+
+    def _expire(self) -> None:
+        cutoff = self._clock() - self.ttl
+        while self._pending:
+            key, oldest = next(iter(self._pending.items()))
+            if oldest.created > cutoff:
+                break
+            del self._pending[key]
+
+
+__all__ = ["Confirmations", "Pending"]
