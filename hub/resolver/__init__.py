@@ -98,6 +98,7 @@ def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> R
     home = home_of(snapshot)
     if parse.intent == "none":
         parse = _rescue(parse, home)
+    parse = _verb_check(parse)
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
@@ -121,6 +122,43 @@ _OFF_VERBS = frozenset({
     "turn off", "switch off", "power off", "shut off", "shut down", "关闭", "关掉", "关上", "关一下", "停掉",
 })
 # fmt: on
+
+
+# fmt: off
+_VERB_FLIPS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = (
+    # (intent the model said, the intent the words say, words for the latter, words for the former)
+    ("turn_off", "turn_on",
+     re.compile(r"\b(?:activate|turn on|switch on|power on|power up|light up)\b|打开|开启|激活|启用|点亮|启动"),  # noqa: E501
+     re.compile(r"\b(?:off|deactivate|disable|down|stop|kill|cut)\b|关|停|断|熄|灭")),
+    ("turn_on", "turn_off",
+     re.compile(r"\b(?:deactivate|turn off|switch off|power off|power down"
+         r"|shut off|shut down)\b|关闭|关掉|关上|停用|断电|熄灭"),
+     re.compile(r"\b(?:on|activate|enable|up|start)\b|开|启|亮")),
+    ("brightness_up", "brightness_down",
+     re.compile(r"\b(?:too bright|so bright|blinding)\b|太亮|太刺眼|刺眼|晃眼"), re.compile(r"\b(?:dark|dim)\b|暗")),  # noqa: E501
+    ("brightness_down", "brightness_up",
+     re.compile(r"\b(?:too dark|so dark|too dim)\b|太暗|好暗|看不清"), re.compile(r"\b(?:bright)\b|亮|刺眼")),
+    ("brightness_up", "turn_on", re.compile(r"\blight up\b|点亮|照亮"), re.compile(r"\d|%|brighter|更亮|亮一|调亮|百分")),  # noqa: E501
+    ("lock", "unlock",
+     re.compile(r"\bunlock\b|解锁|开锁|打开|开启|开门"), re.compile(r"\block (?:up|the|all)\b|锁上|锁好|锁门|上锁|反锁|锁了")),  # noqa: E501
+)
+# fmt: on
+
+
+def _verb_check(parse: Parse) -> Parse:
+    """A command whose own verb says the opposite of the intent the model read is read by its verb.
+
+    "activate the kitchen lights" read as turn_off, "餐厅吊灯太亮了" as brightness_up, "开启大门锁"
+    as lock: acting on the model's guess would do the opposite of what was asked. Only an explicit
+    verb of the other kind, with no word of the model's kind beside it, changes the intent.
+    """
+    said = parse.text.casefold()
+    for wrong, right, says_right, says_wrong in _VERB_FLIPS:
+        if parse.intent == wrong and says_right.search(said) and not says_wrong.search(
+            says_right.sub(" ", said)
+        ):
+            return replace(parse, intent=right)
+    return parse
 
 
 def _rescue(parse: Parse, home: Home) -> Parse:

@@ -251,6 +251,12 @@ def select(req: Request, home: Home) -> Selection:
     m = mention_of(req.parse, home)
     if _only_here(m, req.parse.text):
         return Selection(error=answers.which_room(lang))
+    if req.parse.intent == "get_state" and not (m.names or m.area or m.device_class):
+        # "which windows are open?" with nothing tagged: a class word in the question is its target
+        m.device_class = _leftover_class(req.parse.text, "", lang)
+    lone = key(m.names[0]) if len(m.names) == 1 and m.area is None and not m.device_class else None
+    if lone and not home.by_key.get(lone) and lone in {key(a) for a in home.area_concepts}:
+        m.area, m.names = m.names[0], []  # "kitchen" tagged as a name is the kitchen
     areas: list[str] | None = None
     if m.area:
         areas = match_areas(m.area, home)
@@ -302,6 +308,8 @@ def select(req: Request, home: Home) -> Selection:
         if leftover is not None:
             return _class_select(leftover, pool, m, req, areas, area_name, home)
         unknown = None if m.all_words else _unknown_after(req.parse.text, m.area)
+        if unknown is None and req.parse.intent in ("turn_on", "turn_off", "toggle"):
+            unknown = _zh_unknown_beside(req.parse.text, m.area)
         if unknown is not None:
             return Selection(error=answers.not_found(unknown, closest(unknown, home), lang))
     if areas is not None:
@@ -388,6 +396,20 @@ def _unknown_after(text: str, area: str) -> str | None:
                 return f"{area} {following}"
             return None
     return None
+
+
+_ZH_COMMAND_WORDS = re.compile(
+    r"请|麻烦|帮我|帮忙|给我|你|把|将|的|里|一下|吧|了|啊|呀|呢|哦|都|全部|所有|全|打开|开启|启动|开开|开|"
+    r"关闭|关掉|关上|关|停掉|停|掉|点亮|照亮|亮|东西|设备|电器|装置|一切|家里|谢谢|[，。！？,.!?\s]"
+)
+
+
+def _zh_unknown_beside(text: str, area: str) -> str | None:
+    """The unknown device in "打开厨房音箱": Chinese words beside the area that are no command word."""
+    if not has_cjk(text):
+        return None
+    rest = _ZH_COMMAND_WORDS.sub("", key(text).replace(key(area), "", 1))
+    return f"{area}{rest}" if len(rest) >= 2 else None
 
 
 def _what(req: Request, lang: str) -> str:
