@@ -465,3 +465,29 @@ def test_traditional_refusal_is_answered_in_traditional(family: Snapshot) -> Non
     r = resolve(parse("打開書房的燈", "turn_on", "zh", area="書房", device_class="燈"), family)
     assert calls(r) == [] and r.error is not None
     assert "書房" in r.error and "书房" not in r.error
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        # the model's intent contradicts the sentence's own verb: the verb wins
+        (parse("activate the kitchen lights", "turn_off", area="kitchen", device_class="lights"),
+         [("light.turn_on", "light.kitchen_ceiling"), ("light.turn_on", "light.under_cabinet")]),
+        (parse("deactivate lamp 2", "turn_on", name="lamp 2"), [("light.turn_off", "light.lamp_2")]),
+        (parse("开启前门锁", "lock", "zh", name="前门"), [("lock.unlock", "lock.front_door")]),  # 前门 = Front door
+        # a room tagged as a name, an unknown device beside it: nothing is done
+        (parse("turn on the kitchen speaker", "turn_on", name="kitchen"), []),
+        (parse("打开客廳音箱", "turn_on", "zh", area="客廳"), []),
+    ],
+    ids=lambda v: v.text if isinstance(v, Parse) else "",
+)
+def test_no_confident_wrong_action(family: Snapshot, p: Parse, expected: list[tuple[str, str]]) -> None:
+    r = resolve(p, family)
+    assert calls(r) == expected
+    if not expected:
+        assert r.error
+
+
+def test_explicit_verb_of_the_other_kind_unlocks_not_locks(home: Snapshot) -> None:
+    r = resolve(parse("开启后门锁", "lock", "zh", name="后门"), home)
+    assert [a.service for a in r.actions] == ["lock.unlock"] and r.actions[0].confirm
