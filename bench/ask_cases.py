@@ -1,7 +1,9 @@
 """End-to-end accuracy of `hub ask --home` on the project's held-out cases, and its throughput.
 
-For each `tests/cases/cases_<lang>.yaml` it pipes every case's text into
-`hub ask --home tests/cases/home_<lang>.json` (the default model from the data dir), judges each
+For each `tests/cases/cases_<set>.yaml` (en, zh, zh-Hant: the Chinese cases in Traditional
+characters, en-families, zh-families, zh-Hant-families: issue 13's phrasing families) it pipes
+every case's text into `hub ask --home tests/cases/home_<set>.json` (zh-Hant* use the Simplified
+set's home; the default model from the data dir), judges each
 answer with the contract's scorer (`../shared/contract/score.py`, the rules outside checks use)
 and prints per-language accuracy, how many out-of-scope cases produced actions, and lines/s.
 
@@ -41,9 +43,17 @@ def load_scorer(path: Path) -> ModuleType:
     return module
 
 
+def home_for(home: Path) -> Path:
+    """`home_<set>.json`, or the home it shares: cases_zh-Hant*.yaml are the Traditional versions
+    of other cases, run against the same (Simplified-named) home."""
+    lang = home.stem.removeprefix("home_")
+    names = (home.name, f"home_{lang.replace('-Hant', '')}.json", f"home_{lang.split('-')[0]}.json")
+    return next((home.with_name(n) for n in names if home.with_name(n).exists()), home)
+
+
 def run_ask(home: Path, texts: list[str], data_dir: Path | None) -> tuple[list[dict[str, Any]], float, int]:
     """Answers of `hub ask --home` for `texts`, the wall time and the exit status."""
-    cmd = [sys.executable, "-m", "hub.cli", "ask", "--home", str(home)]
+    cmd = [sys.executable, "-m", "hub.cli", "ask", "--home", str(home_for(home))]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     started = time.perf_counter()
@@ -70,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.data_dir / "models" / "default").symlink_to(Path(os.environ["HUB_BENCH_MODEL"]).resolve())
     scorer = load_scorer(args.scorer)
     leaks = 0
+    wrong = 0  # cases that acted, but not as expected (a confident wrong action)
     for cases_path in sorted(CASES.glob("cases_*.yaml")):
         lang = cases_path.stem.split("_", 1)[1]
         cases = yaml.safe_load(cases_path.read_text("utf-8"))[: 8 if args.smoke else None]
@@ -82,11 +93,15 @@ def main(argv: list[str] | None = None) -> int:
             good += ok
             if "expect" in case and not case["expect"] and out and out.get("actions"):
                 leaks += 1
+            elif out and out.get("actions") and not ok:
+                wrong += 1
+                print(f"WRONG ACTION [{lang}] {case['text']!r}: {why}")
             if args.show and not ok:
                 got = out and {k: out.get(k) for k in ("intent", "slots", "error")}
                 print(f"MISS [{lang}] {case['text']!r}: {why} | {json.dumps(got, ensure_ascii=False)}")
         print(f"{lang}: {good}/{len(cases)} right ({good / len(cases):.1%}); {len(outs)} answers, "
               f"exit {status}, {wall:.1f}s wall, {len(cases) / wall:.1f} lines/s (model load included)")  # fmt: skip
+    print(f"cases that acted wrongly (actions, but not the expected ones): {wrong}")
     print(f"out-of-scope cases that produced actions: {leaks}")
     return 1 if leaks and not args.smoke else 0
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hub.domain import Action, Entity, State
+from hub.nlu.script import in_script, script_of
 
 _VERBS: dict[str, tuple[str, str]] = {
     "turn_on": ("Turned on", "已打开"),
@@ -198,3 +199,57 @@ def missing_value(slot: str, lang: str) -> str:
 def invalid(message: str, lang: str) -> str:
     """A codec refused the call (out of range, unknown mode)."""
     return f"无法执行：{message}" if lang == "zh" else f"I can't do that: {message}"
+
+
+def in_users_script(sentence: str | None, said: str, lang: str) -> str | None:
+    """A Chinese answer in the script the user wrote `said` in (Traditional or Simplified)."""
+    if lang != "zh" or sentence is None:
+        return sentence
+    return in_script(sentence, script_of(said))
+
+
+def several(
+    kind: str, what: str, hits: Sequence[str], total: int, label: tuple[str, str] | None, lang: str
+) -> str:
+    """The answer to a question about several devices ("how many lights are on?").
+
+    Args:
+        kind: "count", "which", "any" or "all" (`hub.resolver.question.quantifier`).
+        what: The devices as the user named them ("lights", "窗户").
+        hits: Names of the devices in the state asked about (for "all": those that are not).
+        total: How many devices were read.
+        label: The state as (English, Chinese) words, None when no state was asked.
+        lang: "en" or "zh".
+    """
+    names = join_names(list(hits), lang) if hits else ""
+    n = len(hits)
+    if lang == "zh":
+        state = label[1] if label else ""
+        if label is None:
+            return f"一共有{total}个{what}。"
+        if kind == "all":
+            return f"是的，{total}个{what}都{state}。" if not hits else f"不是，{names}不是{state}。"
+        if not hits:
+            return f"没有，{total}个{what}都不是{state}。" if kind == "any" else f"没有{state}的{what}。"
+        prefix = "有，" if kind == "any" else f"{total}个{what}中有{n}个{state}："
+        return f"{prefix}{names}{state if kind == 'any' else ''}。"
+    state = label[0] if label else ""
+    verb = "is" if n == 1 else "are"
+    if label is None:
+        return f"There {'is' if total == 1 else 'are'} {total} {what}."
+    if kind == "all":
+        if not hits:
+            return f"Yes, all {total} {what} are {state}."
+        return f"No: {names} {verb} not {state}."
+    if not hits:
+        return f"No, none of the {total} {what} {'is' if total == 1 else 'are'} {state}."
+    if kind == "count":
+        return f"{n} of {total} {what} {verb} {state}: {names}."
+    return f"{'Yes: ' if kind == 'any' else ''}{names} {verb} {state}."
+
+
+def which_room(lang: str) -> str:
+    """ "in here" from a request that comes from no known room."""
+    if lang == "zh":
+        return "我不知道你在哪个房间，请说出房间名。"
+    return "I don't know which room you're in; please name the room."

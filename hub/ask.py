@@ -18,6 +18,7 @@ from typing import Any
 
 from hub.commands import plan
 from hub.commands.compound import merge, split_compound
+from hub.commands.plan import place
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
 from hub.registry import Registry, Snapshot
@@ -26,18 +27,22 @@ _LOGGER = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def understand(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> dict[str, Any]:
+def understand(
+    parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None, area: str | None = None
+) -> dict[str, Any]:
     """The contract object for one parse: intent, slots, actions, query, answer, mqtt, error.
 
     Args:
         parse: What the NLU understood.
         snapshot: The home's entities.
         states: Current states (None in a dry run).
+        area: The area the request comes from (a satellite's room; Wyoming context, an `area`
+            field): "in here" / 这里 means that area. None: the request comes from no room.
 
     Returns:
         The `hub ask` JSON object (`mqtt` lists the messages the actions would publish).
     """
-    return plan(parse, snapshot, states).contract()
+    return plan(place(parse, area), snapshot, states).contract()
 
 
 def load_home(path: Path, warn: Callable[[str], None] | None = None) -> Snapshot:

@@ -289,3 +289,205 @@ def test_device_names_cross_languages(home: Snapshot, text: str, slots: dict[str
     assert calls(r) == expected
     if not expected:
         assert r.error is not None
+
+
+# -- issue 13: phrasing families on a home announced by discovery -------------------------------
+
+FAMILY_HOME: dict[str, dict[str, Any]] = {
+    "homeassistant/lock/front_door/config": {
+        "name": None, "object_id": "front_door", "command_topic": "h/fd", "device": _dev("Front door", "Hall")},
+    "homeassistant/lock/back_door/config": {
+        "name": None, "object_id": "back_door", "command_topic": "h/bd", "device": _dev("Back door", "Kitchen")},
+    "homeassistant/switch/garden_sprinklers/config": {
+        "name": None, "object_id": "garden_sprinklers", "command_topic": "h/gs",
+        "device": {"identifiers": ["gs"], "name": "Garden sprinklers"}},
+    "homeassistant/cover/study_blind/config": {
+        "name": None, "object_id": "study_blind", "command_topic": "h/sb", "set_position_topic": "h/sbs",
+        "device": {"identifiers": ["sb"], "name": "Study blind"}},
+    "homeassistant/light/under_cabinet/config": {
+        "name": None, "object_id": "under_cabinet", "command_topic": "h/uc", "brightness_command_topic": "h/ucb",
+        "device": _dev("Under-cabinet lights", "Kitchen")},
+    "homeassistant/light/kitchen_ceiling/config": {
+        "name": None, "object_id": "kitchen_ceiling", "command_topic": "h/kc", "device": _dev("Kitchen ceiling", "Kitchen")},
+    "homeassistant/light/lamp_1/config": {
+        "name": None, "object_id": "lamp_1", "command_topic": "h/l1", "device": _dev("Lamp 1", "Living Room")},
+    "homeassistant/light/lamp_2/config": {
+        "name": None, "object_id": "lamp_2", "command_topic": "h/l2", "device": _dev("Lamp 2", "Living Room")},
+    "homeassistant/binary_sensor/kitchen_window/config": {
+        "name": None, "object_id": "kitchen_window", "device_class": "window", "state_topic": "h/kw",
+        "device": _dev("Kitchen window", "Kitchen")},
+    "homeassistant/binary_sensor/hall_window/config": {
+        "name": None, "object_id": "hall_window", "device_class": "window", "state_topic": "h/hw",
+        "device": _dev("Hall window", "Hall")},
+    "homeassistant/binary_sensor/hall_motion/config": {
+        "name": None, "object_id": "hall_motion", "device_class": "motion", "state_topic": "h/hm",
+        "device": _dev("Hall motion", "Hall")},
+    "homeassistant/sensor/door_battery/config": {
+        "name": None, "object_id": "door_battery", "device_class": "battery", "unit_of_measurement": "%",
+        "state_topic": "h/db", "device": _dev("Door sensor battery", "Hall")},
+    "homeassistant/sensor/remote_battery/config": {
+        "name": None, "object_id": "remote_battery", "device_class": "battery", "unit_of_measurement": "%",
+        "state_topic": "h/rb", "device": _dev("Remote battery", "Living Room")},
+    "homeassistant/light/keting/config": {
+        "name": None, "object_id": "keting_deng", "command_topic": "h/kt", "device": _dev("客廳吊燈", "客廳")},
+    "homeassistant/light/woshi/config": {
+        "name": None, "object_id": "woshi_deng", "command_topic": "h/ws", "device": _dev("卧室台灯", "卧室")},
+}  # fmt: skip
+FAMILY_STATES = {
+    e: State(e, s, {}, None, None)  # type: ignore[arg-type]
+    for e, s in [
+        ("light.under_cabinet", "on"), ("light.kitchen_ceiling", "off"), ("light.lamp_1", "on"),
+        ("light.lamp_2", "off"), ("light.keting_deng", "off"), ("light.woshi_deng", "on"),
+        ("lock.front_door", "locked"), ("lock.back_door", "unlocked"),
+        ("binary_sensor.kitchen_window", "on"), ("binary_sensor.hall_window", "off"),
+        ("binary_sensor.hall_motion", "on"), ("sensor.door_battery", "12"), ("sensor.remote_battery", "80"),
+    ]
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def family() -> Snapshot:
+    return registry_from(((t, json.dumps(p)) for t, p in FAMILY_HOME.items()), pytest.fail).snapshot()
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        # a class word that fits names rather than a domain
+        (parse("lock all the doors", "lock", device_class="doors"),
+         [("lock.lock", "lock.back_door"), ("lock.lock", "lock.front_door")]),
+        (parse("unlock the doors", "unlock", device_class="doors"),
+         [("lock.unlock", "lock.back_door"), ("lock.unlock", "lock.front_door")]),
+        # an area word that is really the start of a name (no area "study", no area "garden")
+        (parse("close the study blind", "close", area="study", device_class="blind"),
+         [("cover.close_cover", "cover.study_blind")]),
+        (parse("stop watering the garden", "turn_off", area="garden"),
+         [("switch.turn_off", "switch.garden_sprinklers")]),
+        # hyphenated and numbered names
+        (parse("turn on the under-cabinet lights", "turn_on", name="under-cabinet lights"),
+         [("light.turn_on", "light.under_cabinet")]),
+        (parse("turn on the under cabinet lights", "turn_on", name="under cabinet lights"),
+         [("light.turn_on", "light.under_cabinet")]),
+        (parse("switch off lamp 2", "turn_off", name="lamp 2"), [("light.turn_off", "light.lamp_2")]),
+    ],
+    ids=lambda v: v.text if isinstance(v, Parse) else "",
+)
+def test_names_before_classes_and_areas(family: Snapshot, p: Parse, expected: list[tuple[str, str]]) -> None:
+    r = resolve(p, family)
+    assert calls(r) == expected, r.error
+
+
+def test_area_word_that_names_nothing_is_still_an_error(family: Snapshot) -> None:
+    r = resolve(parse("close the attic blind", "close", area="attic", device_class="blind"), family)
+    assert calls(r) == [] and r.error is not None and "attic" in r.error
+
+
+@pytest.mark.parametrize(
+    ("p", "query", "answer"),
+    [
+        (parse("how many lights are on?", "get_state", device_class="lights"),
+         ["light.keting_deng", "light.kitchen_ceiling", "light.lamp_1", "light.lamp_2", "light.under_cabinet",
+          "light.woshi_deng"],
+         "3 of 6 lights are on: Under-cabinet lights, Lamp 1 and 卧室台灯."),
+        (parse("which windows are open?", "get_state", device_class="windows"),
+         ["binary_sensor.hall_window", "binary_sensor.kitchen_window"], "Kitchen window is open."),
+        (parse("are any doors unlocked?", "get_state", device_class="doors"),
+         ["lock.back_door", "lock.front_door"], "Yes: Back door is unlocked."),
+        (parse("is there any motion?", "get_state", device_class="motion"),
+         ["binary_sensor.hall_motion"], "Yes: Hall motion is detecting motion."),
+        (parse("which batteries are low?", "get_state", device_class="batteries"),
+         ["sensor.door_battery", "sensor.remote_battery"], "Door sensor battery is low."),
+        (parse("are all the doors locked?", "get_state", device_class="doors"),
+         ["lock.back_door", "lock.front_door"], "No: Back door is not locked."),
+        (parse("有几个灯开着", "get_state", "zh", device_class="灯"),
+         ["light.keting_deng", "light.kitchen_ceiling", "light.lamp_1", "light.lamp_2", "light.under_cabinet",
+          "light.woshi_deng"],
+         "6个灯中有3个开着：Under-cabinet lights、Lamp 1和卧室台灯。"),
+        (parse("哪些窗户开着", "get_state", "zh", device_class="窗户"),
+         ["binary_sensor.hall_window", "binary_sensor.kitchen_window"], "2个窗户中有1个开着：Kitchen window。"),
+    ],
+    ids=lambda v: v.text if isinstance(v, Parse) else "",
+)
+def test_questions_about_several_devices_count_and_name_them(
+    family: Snapshot, p: Parse, query: list[str], answer: str
+) -> None:
+    r = resolve(p, family, FAMILY_STATES)
+    assert r.actions == () and r.error is None
+    assert sorted(r.query or ()) == query
+    assert r.answer == answer
+
+
+@pytest.mark.parametrize(
+    ("p", "area", "expected"),
+    [
+        (parse("turn on the lights in here", "turn_on", device_class="lights"), "Kitchen",
+         [("light.turn_on", "light.kitchen_ceiling"), ("light.turn_on", "light.under_cabinet")]),
+        (parse("打开这里的灯", "turn_on", "zh", area="这里", device_class="灯"), "Living Room",
+         [("light.turn_on", "light.lamp_1"), ("light.turn_on", "light.lamp_2")]),
+        (parse("turn on the lights in here", "turn_on", device_class="lights"), None, []),
+        (parse("打开这里的灯", "turn_on", "zh", area="这里", device_class="灯"), None, []),
+        # a room said outright wins over the request's room
+        (parse("turn off the kitchen lights", "turn_off", area="kitchen", device_class="lights"), "Living Room",
+         [("light.turn_off", "light.kitchen_ceiling"), ("light.turn_off", "light.under_cabinet")]),
+    ],
+)
+def test_here_means_the_requests_area(
+    family: Snapshot, p: Parse, area: str | None, expected: list[tuple[str, str]]
+) -> None:
+    out = understand(p, family, area=area)
+    assert sorted((a["service"], e) for a in out["actions"] for e in a["entity_id"]) == expected
+    if not expected:
+        assert out["error"] and ("room" in out["error"] or "房间" in out["error"])
+
+
+@pytest.mark.parametrize(
+    ("p", "expected", "answer"),
+    [
+        # Traditional text, a home named in Traditional characters
+        (parse("打開客廳吊燈", "turn_on", "zh", name="客廳吊燈"), [("light.turn_on", "light.keting_deng")],
+         "已打開客廳吊燈。"),
+        # Simplified text, the same home: matched, answered in Simplified
+        (parse("打开客厅吊灯", "turn_on", "zh", name="客厅吊灯"), [("light.turn_on", "light.keting_deng")],
+         "已打开客厅吊灯。"),
+        # Traditional text, a home named in Simplified characters: answered in Traditional
+        (parse("關掉臥室的燈", "turn_off", "zh", area="臥室", device_class="燈"), [("light.turn_off", "light.woshi_deng")],
+         "已關閉臥室檯燈。"),
+    ],
+)
+def test_traditional_chinese_names_and_answers(
+    family: Snapshot, p: Parse, expected: list[tuple[str, str]], answer: str
+) -> None:
+    r = resolve(p, family)
+    assert calls(r) == expected and r.answer == answer
+
+
+def test_traditional_refusal_is_answered_in_traditional(family: Snapshot) -> None:
+    r = resolve(parse("打開書房的燈", "turn_on", "zh", area="書房", device_class="燈"), family)
+    assert calls(r) == [] and r.error is not None
+    assert "書房" in r.error and "书房" not in r.error
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        # the model's intent contradicts the sentence's own verb: the verb wins
+        (parse("activate the kitchen lights", "turn_off", area="kitchen", device_class="lights"),
+         [("light.turn_on", "light.kitchen_ceiling"), ("light.turn_on", "light.under_cabinet")]),
+        (parse("deactivate lamp 2", "turn_on", name="lamp 2"), [("light.turn_off", "light.lamp_2")]),
+        (parse("开启前门锁", "lock", "zh", name="前门"), [("lock.unlock", "lock.front_door")]),  # 前门 = Front door
+        # a room tagged as a name, an unknown device beside it: nothing is done
+        (parse("turn on the kitchen speaker", "turn_on", name="kitchen"), []),
+        (parse("打开客廳音箱", "turn_on", "zh", area="客廳"), []),
+    ],
+    ids=lambda v: v.text if isinstance(v, Parse) else "",
+)
+def test_no_confident_wrong_action(family: Snapshot, p: Parse, expected: list[tuple[str, str]]) -> None:
+    r = resolve(p, family)
+    assert calls(r) == expected
+    if not expected:
+        assert r.error
+
+
+def test_explicit_verb_of_the_other_kind_unlocks_not_locks(home: Snapshot) -> None:
+    r = resolve(parse("开启后门锁", "lock", "zh", name="后门"), home)
+    assert [a.service for a in r.actions] == ["lock.unlock"] and r.actions[0].confirm

@@ -314,9 +314,15 @@ def load_heldout_templates(
     return _expand(_load_templates(folder / "templates"), lists, lang, n_per_intent, seed)
 
 
-def load_heldout_sentences(lang: str, root: Path | None = None) -> list[Example]:
-    """The hand-written held-out sentences, their slot strings aligned to character spans."""
-    path = heldout_dir(lang, root) / "sentences.yaml"
+def load_heldout_sentences(
+    lang: str, root: Path | None = None, file: str = "sentences.yaml"
+) -> list[Example]:
+    """The hand-written held-out sentences, their slot strings aligned to character spans.
+
+    `file` picks another sentence file of the language ("sentences.hant.yaml": the Chinese
+    sentences in Traditional characters).
+    """
+    path = heldout_dir(lang, root) / file
     if not path.exists():
         return []
     examples = []

@@ -16,6 +16,7 @@ from hub.domain import Parse
 from hub.nlu.data import (
     Example,
     bio_entities,
+    heldout_dir,
     load_heldout_sentences,
     load_heldout_templates,
 )
@@ -94,6 +95,15 @@ def heldout_sets(
         ):
             if examples:
                 sets[f"{lang}/{kind}"] = examples
+        # Other hand-written files: sentences.families.yaml (issue 13's phrasing families), and
+        # the Chinese ones in Traditional characters (*.hant.yaml, intents/tools/make_hant.py).
+        for path in sorted(heldout_dir(lang, root).glob("sentences.*.yaml")):
+            kind = path.name.removeprefix("sentences.").removesuffix(".yaml")
+            script = kind.endswith("hant")
+            kind = kind.removesuffix("hant").rstrip(".") or "sentences"
+            examples = load_heldout_sentences(lang, root=root, file=path.name)
+            if examples:
+                sets[f"{lang}{'-Hant' if script else ''}/{kind}"] = examples
     return sets
 
 

@@ -24,6 +24,7 @@ from hub.nlu.data import bio_entities
 from hub.nlu.lang import detect_lang, split_words
 from hub.nlu.model import JointBert
 from hub.nlu.normalize import normalize
+from hub.nlu.script import to_simplified
 from hub.nlu.vocab import encode_words
 
 _LOGGER = logging.getLogger(__name__)
@@ -112,7 +113,9 @@ class Parser:
         """Parse a batch of sentences in one forward pass."""
         cleaned = [clean_text(t) for t in texts]
         langs = [detect_lang(t) if lang == "auto" else lang for t in cleaned]
-        words = [split_words(t) for t in cleaned]
+        # Traditional Chinese is read as Simplified (same length: spans hold on the original).
+        simple = [to_simplified(t) if lg == "zh" else t for t, lg in zip(cleaned, langs, strict=True)]
+        words = [split_words(t) for t in simple]
         todo = [i for i, w in enumerate(words) if w]
         results = [
             Parse(text=t, lang=lg, intent="none", confidence=1.0)
@@ -142,17 +145,17 @@ class Parser:
                 lang=langs[i],
                 intent=intent,
                 confidence=round(float(conf[row]), 4),
-                slots=self._slots(cleaned[i], langs[i], words[i], tags),
+                slots=self._slots(cleaned[i], simple[i], langs[i], words[i], tags),
             )
         return results
 
     @staticmethod
     def _slots(
-        text: str, lang: str, words: Sequence[tuple[str, int, int]], tags: Sequence[str]
+        text: str, simple: str, lang: str, words: Sequence[tuple[str, int, int]], tags: Sequence[str]
     ) -> tuple[Slot, ...]:
+        """Slots with the surface of `text` (the user's script), values read from `simple`."""
         slots = []
         for name, first, last in bio_entities(tags):
             start, end = words[first][1], words[last][2]
-            surface = text[start:end]
-            slots.append(Slot(name, surface, normalize(name, surface, lang), start, end))
+            slots.append(Slot(name, text[start:end], normalize(name, simple[start:end], lang), start, end))
         return tuple(slots)

@@ -1,7 +1,8 @@
 """Language detection by script, and the word splitter shared by training and inference.
 
 Words are what the BIO tags label: English words split on whitespace and punctuation (a number
-keeps its decimal part and a trailing `%`); every CJK character is a word of its own, and a run of
+keeps its decimal part and a trailing `%`; a hyphen between letters joins: "under-cabinet" is one
+word, so a tagged name never ends in a stray "-"); every CJK character is a word of its own, and a run of
 latin letters or digits inside Chinese text is one word.
 """
 
@@ -16,7 +17,7 @@ _HAN = re.compile(f"[{_CJK}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(
     rf"[{_CJK}]"  # one CJK character
-    rf"|[^\W{_CJK}]+(?:[.,'’][^\W{_CJK}]+)*%?"  # latin/digit run: "22.5", "don't", "50%"
+    rf"|[^\W{_CJK}]+(?:[.,'’-][^\W{_CJK}]+)*%?"  # latin/digit run: "22.5", "don't", "50%", "under-cabinet"
     r"|°[CcFf]?"  # a degree sign, with its unit
     r"|\S"  # any other non-space character (punctuation) stands alone
 )

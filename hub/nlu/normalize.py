@@ -33,10 +33,12 @@ _EN_PERCENT_WORDS = {
     "half": 50, "a half": 50, "quarter": 25, "a quarter": 25, "three quarters": 75,
     "full": 100, "max": 100, "maximum": 100, "fully": 100, "all the way": 100, "100": 100,
     "min": 1, "minimum": 1, "lowest": 1, "highest": 100, "brightest": 100, "dimmest": 1,
+    "halfway": 50, "half way": 50, "to half": 50, "half open": 50, "half closed": 50, "third": 33,
+    "a third": 33, "one third": 33, "two thirds": 67, "one quarter": 25, "top": 100, "bottom": 1,
 }  # fmt: skip
 _ZH_PERCENT_WORDS = {
     "一半": 50, "半": 50, "最亮": 100, "最大": 100, "最高": 100, "全开": 100, "满": 100,
-    "最暗": 1, "最小": 1, "最低": 1, "四分之一": 25, "四分之三": 75,
+    "最暗": 1, "最小": 1, "最低": 1, "四分之一": 25, "四分之三": 75, "三分之一": 33, "三分之二": 67,
 }  # fmt: skip
 _FAN_WORDS = {
     "low": 33, "slow": 33, "medium": 66, "mid": 66, "middle": 66, "high": 100, "fast": 100,

@@ -19,10 +19,12 @@ from hub.codecs import encode, services
 from hub.devices import needs_confirm
 from hub.domain import Action, Entity, Parse, Slot, State
 from hub.errors import CodecError
+from hub.nlu.script import script_of, to_simplified
 from hub.registry import Snapshot
 from hub.resolver.lexicon import Home, home_of, key
 from hub.resolver.match import Request, Selection, select
 from hub.resolver.plan import INTENT_COMPONENTS, plan
+from hub.resolver.question import implied_test, quantifier, state_test
 
 __all__ = ["INTENT_COMPONENTS", "Resolution", "looks_like_question", "resolve"]
 
@@ -59,6 +61,9 @@ class Resolution:
 def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None = None) -> Resolution:
     """Resolve one parse against a home.
 
+    "in here" / 这里 must have been read as the request's room before (`hub.commands.plan.place`);
+    a parse that still says only "here" is refused with a question for the room.
+
     Args:
         parse: What the NLU understood.
         snapshot: The registry's entities.
@@ -67,14 +72,33 @@ def resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State] | None
     Returns:
         The resolution; `error` is set exactly when nothing is done and it is not a question.
     """
+    result = _resolve(_simplified(parse), snapshot, states or {})
+    if parse.lang != "zh":
+        return result
+    return replace(
+        result,
+        answer=answers.in_users_script(result.answer, parse.text, parse.lang),
+        error=answers.in_users_script(result.error, parse.text, parse.lang),
+    )
+
+
+def _simplified(parse: Parse) -> Parse:
+    """The parse with its text and slot texts in Simplified Chinese (what the rules compare)."""
+    if parse.lang != "zh" or script_of(parse.text) == "hans":
+        return parse
+    slots = tuple(replace(s, text=to_simplified(s.text)) for s in parse.slots)
+    return replace(parse, text=to_simplified(parse.text), slots=slots)
+
+
+def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> Resolution:
     lang = parse.lang
-    states = states or {}
     if parse.intent not in ("none", "get_state") and looks_like_question(parse.text, lang):
         # A question never moves a device, whatever the model read into it.
         parse = replace(parse, intent="get_state")
     home = home_of(snapshot)
     if parse.intent == "none":
         parse = _rescue(parse, home)
+    parse = _verb_check(parse)
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
@@ -98,6 +122,43 @@ _OFF_VERBS = frozenset({
     "turn off", "switch off", "power off", "shut off", "shut down", "关闭", "关掉", "关上", "关一下", "停掉",
 })
 # fmt: on
+
+
+# fmt: off
+_VERB_FLIPS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = (
+    # (intent the model said, the intent the words say, words for the latter, words for the former)
+    ("turn_off", "turn_on",
+     re.compile(r"\b(?:activate|turn on|switch on|power on|power up|light up)\b|打开|开启|激活|启用|点亮|启动"),  # noqa: E501
+     re.compile(r"\b(?:off|deactivate|disable|down|stop|kill|cut)\b|关|停|断|熄|灭")),
+    ("turn_on", "turn_off",
+     re.compile(r"\b(?:deactivate|turn off|switch off|power off|power down"
+         r"|shut off|shut down)\b|关闭|关掉|关上|停用|断电|熄灭"),
+     re.compile(r"\b(?:on|activate|enable|up|start)\b|开|启|亮")),
+    ("brightness_up", "brightness_down",
+     re.compile(r"\b(?:too bright|so bright|blinding)\b|太亮|太刺眼|刺眼|晃眼"), re.compile(r"\b(?:dark|dim)\b|暗")),  # noqa: E501
+    ("brightness_down", "brightness_up",
+     re.compile(r"\b(?:too dark|so dark|too dim)\b|太暗|好暗|看不清"), re.compile(r"\b(?:bright)\b|亮|刺眼")),
+    ("brightness_up", "turn_on", re.compile(r"\blight up\b|点亮|照亮"), re.compile(r"\d|%|brighter|更亮|亮一|调亮|百分")),  # noqa: E501
+    ("lock", "unlock",
+     re.compile(r"\bunlock\b|解锁|开锁|打开|开启|开门"), re.compile(r"\block (?:up|the|all)\b|锁上|锁好|锁门|上锁|反锁|锁了")),  # noqa: E501
+)
+# fmt: on
+
+
+def _verb_check(parse: Parse) -> Parse:
+    """A command whose own verb says the opposite of the intent the model read is read by its verb.
+
+    "activate the kitchen lights" read as turn_off, "餐厅吊灯太亮了" as brightness_up, "开启大门锁"
+    as lock: acting on the model's guess would do the opposite of what was asked. Only an explicit
+    verb of the other kind, with no word of the model's kind beside it, changes the intent.
+    """
+    said = parse.text.casefold()
+    for wrong, right, says_right, says_wrong in _VERB_FLIPS:
+        if parse.intent == wrong and says_right.search(said) and not says_wrong.search(
+            says_right.sub(" ", said)
+        ):
+            return replace(parse, intent=right)
+    return parse
 
 
 def _rescue(parse: Parse, home: Home) -> Parse:
@@ -173,8 +234,25 @@ def _question(parse: Parse, selection: Selection, states: Mapping[str, State]) -
     if is_temp and known:
         value = round(sum(known) / len(known), 1)
         return Resolution(query=ids, answer=answers.temperature(selection.area, value, lang))
+    kind = quantifier(parse.text)
+    if kind is not None:
+        return _several(kind, parse, selection, states)
     sentences = [answers.describe_state(e, states.get(e.entity_id), lang) for e in selection.entities]
     return Resolution(query=ids, answer=("" if lang == "zh" else " ").join(sentences))
+
+
+def _several(kind: str, parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:
+    """Count, list or check devices in a state: "how many lights are on?", "are any doors unlocked?"."""
+    test = state_test(parse.text) or implied_test(selection.entities)
+    read = [e for e in selection.entities if test is None or test.applies(e)] or list(selection.entities)
+    ids = tuple(e.entity_id for e in read)
+    cls = parse.slot("device_class")
+    what = cls.text if cls else ("设备" if parse.lang == "zh" else "devices")
+    if test is None:
+        return Resolution(query=ids, answer=answers.several(kind, what, [], len(read), None, parse.lang))
+    known = [(e, states[e.entity_id]) for e in read if e.entity_id in states]
+    hits = [e.name for e, s in known if test.test(e, s) != (kind == "all")]
+    return Resolution(query=ids, answer=answers.several(kind, what, hits, len(read), test.label, parse.lang))
 
 
 def _temperature(entity: Entity, state: State | None) -> float | None:

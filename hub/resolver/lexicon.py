@@ -17,6 +17,7 @@ import yaml
 
 from hub.devices import word_targets
 from hub.domain import Entity
+from hub.nlu.script import to_simplified
 from hub.registry import Snapshot
 from hub.resources import data_path
 
@@ -31,13 +32,14 @@ EVERYTHING_WORDS = frozenset({
     "every single device", "all the things", "anything", "stuff", "all of it", "devices",
     "所有设备", "全部设备", "全部", "所有东西", "一切", "所有电器", "全部电器", "家里所有设备", "所有",
     "全部的设备", "所有的设备", "都", "设备", "电器", "东西", "所有的东西",
+    "所有装置", "全部装置", "装置", "所有的装置",  # Taiwan's word for 设备
 })  # fmt: skip
 """Device-class slot texts that mean "everything" (lights, switches and fans)."""
 
 
 def norm(text: str) -> str:
-    """Matching form: NFKC, case-folded, no punctuation, articles, possessives or 的."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    """Matching form: NFKC, case-folded, Simplified Chinese, no punctuation, articles, possessives or 的."""
+    t = to_simplified(unicodedata.normalize("NFKC", text).casefold())
     t = _POSSESSIVE.sub("", t).replace("的", " ")
     t = _PUNCT.sub(" ", t)
     return " ".join(w for w in t.split() if w not in _FILLER)
@@ -128,7 +130,8 @@ def class_targets(text: str, lang: str) -> list[tuple[str, str | None]]:
     """(component, device class) pairs a device-class phrase can mean, in either language."""
     n = norm(text)
     other = "en" if lang == "zh" else "zh"
-    for candidate in (text, n, n.removesuffix("s"), squash(text)):
+    singular = n[:-3] + "y" if n.endswith("ies") else n.removesuffix("s")
+    for candidate in (text, n, singular, squash(text)):
         for lg in (lang, other):
             found = word_targets(candidate, lg)
             if found:

@@ -30,6 +30,7 @@ from hub.resolver.lexicon import (
     squash,
     translations,
 )
+from hub.resolver.question import state_test
 
 EVERYTHING_COMPONENTS = ("light", "switch", "fan")
 """What "everything" in an area means: never locks, covers, climate or vacuums."""
@@ -38,6 +39,9 @@ _TEMPERATURE = re.compile(
     r"\b(warm|hot|cold|cool|chilly|temperature|temp|degrees)\b|温度|几度|多少度|冷|热|室温"
 )
 _HUMIDITY = re.compile(r"\b(humid|humidity|damp)\b|湿度|潮湿|干燥")
+HERE = re.compile(r"\b(?:in here|here|this room)\b|这里|这儿|这边|这屋|这个房间|本房间")
+"""Words for the room the request comes from (the satellite's area; Traditional text is compared
+in Simplified)."""
 
 
 SURE = 0.85
@@ -244,10 +248,20 @@ def select(req: Request, home: Home) -> Selection:
     """Choose the targets of a parse."""
     lang = req.parse.lang
     m = mention_of(req.parse, home)
+    if _only_here(m, req.parse.text):
+        return Selection(error=answers.which_room(lang))
+    if req.parse.intent == "get_state" and not (m.names or m.area or m.device_class):
+        # "which windows are open?" with nothing tagged: a class word in the question is its target
+        m.device_class = _leftover_class(req.parse.text, "", lang)
+    lone = key(m.names[0]) if len(m.names) == 1 and m.area is None and not m.device_class else None
+    if lone and not home.by_key.get(lone) and lone in {key(a) for a in home.area_concepts}:
+        m.area, m.names = m.names[0], []  # "kitchen" tagged as a name is the kitchen
     areas: list[str] | None = None
     if m.area:
         areas = match_areas(m.area, home)
-        if not areas:
+        if not areas and _area_as_name(m, home):
+            areas = None  # "close the study blind": no area "study", but a device "Study blind"
+        elif not areas:
             close = process.extract(key(m.area), list(home.area_concepts), scorer=fuzz.WRatio, limit=3)
             return Selection(error=answers.not_found(m.area, [a for a, s, _ in close if s >= 50], lang))
     area_name = areas[0] if areas and len(areas) == 1 else (m.area if areas else None)
@@ -293,6 +307,8 @@ def select(req: Request, home: Home) -> Selection:
         if leftover is not None:
             return _class_select(leftover, pool, m, req, areas, area_name, home)
         unknown = None if m.all_words else _unknown_after(req.parse.text, m.area)
+        if unknown is None and req.parse.intent in ("turn_on", "turn_off", "toggle"):
+            unknown = _zh_unknown_beside(req.parse.text, m.area)
         if unknown is not None:
             return Selection(error=answers.not_found(unknown, closest(unknown, home), lang))
     if areas is not None:
@@ -312,6 +328,30 @@ def select(req: Request, home: Home) -> Selection:
     if len(fit) > 1:
         return Selection(error=answers.ambiguous(_what(req, lang), [_label(e) for e in fit[:8]], lang))
     return Selection(error=answers.no_target(req.parse.intent, lang))
+
+
+def _only_here(m: Mention, text: str) -> bool:
+    """Whether "here" / 这里 is the only room said: the request's own room was not known
+    (`hub.commands.plan.place` puts it in the area slot when it is), so the hub asks rather
+    than guess (the whole home's lights are not "the lights in here")."""
+    if m.area is not None:
+        return bool(HERE.fullmatch(m.area.casefold().strip()))
+    return bool(HERE.search(text.casefold()))
+
+
+def _area_as_name(m: Mention, home: Home) -> bool:
+    """An area word that names no area but begins a device's name: make the mention a name.
+
+    "close the study blind" on a home with a cover "Study blind" and no area "study" (HA
+    matches the name). True when some device name holds the area word.
+    """
+    area = key(m.area or "")
+    if not area or not any(_contains(n, area) for ns in home.names.values() for n in ns):
+        return False
+    rest = [*m.names] or ([m.device_class] if m.device_class else [])
+    m.names = [f"{m.area} {n}" for n in rest] or [m.area or ""]
+    m.area, m.device_class = None, None
+    return True
 
 
 _AFTER_AREA_OK = frozenset({
@@ -357,15 +397,35 @@ def _unknown_after(text: str, area: str) -> str | None:
     return None
 
 
+_ZH_COMMAND_WORDS = re.compile(
+    r"请|麻烦|帮我|帮忙|给我|你|把|将|的|里|一下|吧|了|啊|呀|呢|哦|都|全部|所有|全|打开|开启|启动|开开|开|"
+    r"关闭|关掉|关上|关|停掉|停|掉|点亮|照亮|亮|东西|设备|电器|装置|一切|家里|谢谢|[，。！？,.!?\s]"
+)
+
+
+def _zh_unknown_beside(text: str, area: str) -> str | None:
+    """The unknown device in "打开厨房音箱": Chinese words beside the area that are no command word."""
+    if not has_cjk(text):
+        return None
+    rest = _ZH_COMMAND_WORDS.sub("", key(text).replace(key(area), "", 1))
+    return f"{area}{rest}" if len(rest) >= 2 else None
+
+
 def _what(req: Request, lang: str) -> str:
     if lang == "zh":
         return "设备"
     return "devices" if len(req.comps) > 1 else f"{req.comps[0]}s"
 
 
+_LIGHT_VERB = re.compile(r"\b(light up|illuminate|brighten up)\b|点亮|照亮|亮起")
+"""Verbs that say "the lights" of an area on their own ("light up the living room")."""
+
+
 def _area_comps(req: Request) -> tuple[str, ...]:
     if req.parse.intent == "get_state":
         return ("sensor", "climate")
+    if req.parse.intent == "turn_on" and _LIGHT_VERB.search(req.parse.text.casefold()):
+        return ("light",)
     return req.everything if len(req.comps) > 1 else req.comps
 
 
@@ -388,6 +448,13 @@ def _one_or_all(found: list[Entity], m: Mention, req: Request, area: str | None)
         return Selection(tuple(found), group=len(found) > 1, area=area)
     what = m.names[0] if m.names else (m.device_class or "")
     return Selection(error=answers.ambiguous(what, [_label(e) for e in found[:8]], req.parse.lang))
+
+
+def _named_like(word: str, members: Sequence[Entity], home: Home) -> list[Entity]:
+    """Members whose names hold the class word, singular or plural ("doors" → "Front door")."""
+    k = key(word)
+    forms = {k, k.removesuffix("s"), k[:-3] + "y" if k.endswith("ies") else k, k.removesuffix("们")} - {""}
+    return [e for e in members if any(_contains(n, f) for n in home.names_of(e) for f in forms)]
 
 
 def _plural(text: str, lang: str) -> bool:
@@ -423,12 +490,16 @@ def _class_select(
     fitting = [t for t in targets if t[0] in req.comps]
     if req.parse.intent == "get_state":
         members = _question_filter(req, _by_class(targets, pool))
+        test = state_test(req.parse.text)
+        if test is not None and not any(test.applies(e) for e in members):
+            # "are any doors unlocked?": the state word says locks; the locks are named "… door".
+            members = [e for e in _named_like(word, pool, home) if test.applies(e)] or members
     elif fitting:
         members = _by_class(fitting, pool)
     else:
         # "lock the door": the word names another kind of device; the verb decides the kind.
         members = [e for e in pool if e.component in req.comps]
-        named = [e for e in members if any(_contains(n, key(word)) for n in home.names_of(e))]
+        named = _named_like(word, members, home)
         members = named or (members if len(req.comps) == 1 and len(members) == 1 else [])
         if not members:
             kinds = [e for e in pool if e.component == targets[0][0]]

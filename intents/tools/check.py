@@ -180,13 +180,13 @@ def produced_by_training(toks, train_parsed, matcher, wrappers, lang, intent_hin
     return None
 
 
-def check_sentences(lang: str, inv: dict, train_parsed, quick: bool) -> None:
-    path = INTENTS_DIR / "heldout" / lang / "sentences.yaml"
+def check_sentences(lang: str, inv: dict, train_parsed, quick: bool, name: str = "sentences.yaml") -> None:
+    path = INTENTS_DIR / "heldout" / lang / name
     if not path.exists():
         problem(f"{path}: missing")
         return
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if len(items) < MIN_SENTENCES[lang]:
+    if name == "sentences.yaml" and len(items) < MIN_SENTENCES[lang]:
         problem(f"{path}: {len(items)} sentences, want at least {MIN_SENTENCES[lang]}")
     texts = Counter()
     n_none = 0
@@ -297,6 +297,11 @@ def main(argv: list[str]) -> int:
         held = check_templates(lang, True, inv)
         check_disjoint(lang, train, held, quick)
         check_sentences(lang, inv, train, quick)
+        # other hand-written files (sentences.families.yaml); the generated .hant ones are
+        # Traditional copies of these, which no Simplified template produces
+        for extra in sorted((INTENTS_DIR / "heldout" / lang).glob("sentences.*.yaml")):
+            if not extra.name.endswith(".hant.yaml"):
+                check_sentences(lang, inv, train, quick, extra.name)
     for n in NOTES:
         print("note:", n)
     if PROBLEMS:
