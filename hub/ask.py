@@ -18,6 +18,7 @@ from typing import Any
 
 from hub.commands import plan
 from hub.commands.compound import merge, split_compound
+from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import place
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
@@ -96,7 +97,8 @@ def register(subparsers: Any, common: Callable[[argparse.ArgumentParser], None])
         "on standard input. Prints one JSON object a line.",
         epilog='examples:\n  hub ask "turn on the kitchen lights" --home home.json\n'
         "  hub ask --home home.json < commands.txt\n"
-        '  hub ask "把卧室空调调到二十六度" --url http://127.0.0.1:8123\n',
+        '  hub ask "把卧室空调调到二十六度" --url http://127.0.0.1:8123\n'
+        "  printf 'turn on the desk lamp\\nnow dim it\\n' | hub ask --home home.json --conversation c1\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     common(p)
@@ -105,6 +107,8 @@ def register(subparsers: Any, common: Callable[[argparse.ArgumentParser], None])
     p.add_argument("--lang", default="auto", choices=["auto", "en", "zh"])
     p.add_argument("--url", help="URL of a running hub (default from HUB_HTTP / hub.yaml)")
     p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry)")
+    p.add_argument("--conversation", metavar="ID",
+                   help="one conversation: each line may follow up the one before (\"now turn it off\")")
     p.set_defaults(func=cmd_ask, handler=cmd_ask)
 
 
@@ -139,8 +143,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     parser = _load_parser(settings.model_dir)
     started = time.perf_counter()
     parses = parser.parse_many(lines, args.lang) if lines else []
+    memory = Conversations()
     for parse, line in zip(parses, lines, strict=True):
-        obj = _compound(parser, line, args.lang, snapshot) or understand(parse, snapshot)
+        obj = _compound(parser, line, args.lang, snapshot)
+        if obj is None:  # one command; with --conversation, lines are follow-ups of each other
+            result = plan_in(memory, args.conversation, parse, snapshot, {})
+            remember(memory, args.conversation, parse, result, snapshot)
+            obj = result.contract()
         obj["text"] = line
         _emit(obj)
     _LOGGER.debug("%d lines in %.2fs", len(lines), time.perf_counter() - started)
@@ -181,7 +190,10 @@ def _ask_remote(args: argparse.Namespace, settings: Any) -> int:
     status = EXIT_OK
     for line in _lines(args):
         try:
-            _emit(client.post("/api/command", {"text": line, "lang": args.lang}))
+            body = {"text": line, "lang": args.lang}
+            if args.conversation:
+                body["conversation_id"] = args.conversation
+            _emit(client.post("/api/command", body))
         except HubError as err:
             print(f"error: {err}", file=sys.stderr)
             status = EXIT_FAIL

@@ -46,6 +46,7 @@ TABLE: FakeTable = {
     ("关掉客厅的灯然后锁上前门", ["关掉客厅的灯", "锁上前门"]),
     ("打开客厅的灯，关掉卧室的空调", ["打开客厅的灯", "关掉卧室的空调"]),
     ("打开客厅和卧室的灯", ["打开客厅和卧室的灯"]),
+    ("關掉客廳的燈然後鎖上前門", ["關掉客廳的燈", "鎖上前門"]),  # Traditional: matched as Simplified, cut as written
 ])  # fmt: skip
 def test_split_only_where_a_new_command_starts(text: str, parts: list[str]) -> None:
     assert split_compound(text) == parts
@@ -149,3 +150,24 @@ async def test_here_over_the_api(mosquitto: MosquittoProcess, tmp_path: Path, mo
         _, body = await Api(settings).post("/api/command", {"text": "turn on the lights in here", "area": "Bedroom",
                                                             "execute": False})
         assert body["actions"][0]["entity_id"] == ["light.bedside_lamp"], body
+
+
+def test_hub_ask_keeps_a_conversation_across_lines(tiny_model: Path, tmp_path: Path) -> None:
+    """`hub ask --home --conversation`: a line that names no target acts on the line before's."""
+    import subprocess
+    import sys
+
+    from tests.test_textcmd import data_dir_with_model
+
+    data = data_dir_with_model(tmp_path, tiny_model)
+    home = Path(__file__).resolve().parents[1] / "config" / "demo-home.json"
+    lines = "turn on the floor lamp\nturn it on\n"
+    runs = [subprocess.run([sys.executable, "-m", "hub.cli", "ask", "--home", str(home), "--data-dir", str(data),
+                            *extra], input=lines, capture_output=True, text=True, timeout=120, check=True)
+            for extra in ([], ["--conversation", "c1"])]
+    alone, together = ([json.loads(line) for line in run.stdout.splitlines()] for run in runs)
+    assert together[0] == alone[0]  # a first line means the same either way
+    if alone[1]["intent"] not in ("turn_on", "toggle") or alone[1]["actions"]:
+        pytest.skip(f"the tiny model read 'turn it on' as {alone[1]['intent']}: no follow-up to test")
+    assert alone[1]["actions"] == [] and alone[1]["error"]  # alone, "it" is nothing
+    assert together[1]["actions"][0]["entity_id"] == ["light.floor_lamp"]  # in the conversation, the lamp

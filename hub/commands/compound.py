@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from hub.commands.result import CommandResult, Outcome
+from hub.nlu.script import to_simplified
 
 _EN_VERBS = (
     "turn", "switch", "set", "make", "open", "close", "shut", "lock", "unlock", "start", "stop", "pause",
@@ -35,9 +36,17 @@ _ZH_SPLIT = re.compile(
 
 
 def split_compound(text: str) -> list[str]:
-    """The command parts of `text`: one item when it is a single command."""
-    pattern = _ZH_SPLIT if re.search(r"[\u4e00-\u9fff]", text) else _EN_SPLIT
-    parts = [p.strip(" ,，;；。.") for p in pattern.split(text)]
+    """The command parts of `text`: one item when it is a single command.
+
+    Chinese is matched in Simplified (Traditional "然後", "關" too) and cut in the user's script.
+    """
+    chinese = re.search(r"[\u4e00-\u9fff]", text) is not None
+    pattern = _ZH_SPLIT if chinese else _EN_SPLIT
+    probe = to_simplified(text) if chinese else text  # same length: offsets hold on `text`
+    cuts = [(m.start(), m.end()) for m in pattern.finditer(probe)]
+    starts = [0, *(end for _, end in cuts)]
+    ends = [*(start for start, _ in cuts), len(text)]
+    parts = [text[a:b].strip(" ,，;；。.") for a, b in zip(starts, ends, strict=True)]
     parts = [p for p in parts if p]
     return parts if len(parts) > 1 else [text]
 

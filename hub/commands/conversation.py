@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from hub.domain import Parse, Slot
+from hub.commands.plan import place, plan
+from hub.commands.result import CommandResult, Outcome
+from hub.domain import Parse, Slot, State
+from hub.registry import Snapshot
 
 TARGET_SLOTS = frozenset({"name", "area", "device_class"})
 _ALSO_EN = re.compile(r"^(?:and|also|what about|how about|same for|now)\b|\b(?:too|also|as well)\W*$", re.I)
@@ -81,4 +84,30 @@ def follow_up(parse: Parse, last: Turn) -> Parse | None:
     return None
 
 
-__all__ = ["Conversations", "Turn", "follow_up"]
+def plan_in(memory: Conversations, conversation_id: str | None, parse: Parse, snapshot: Snapshot,
+            states: Mapping[str, State], area: str | None = None) -> CommandResult:
+    """`plan` within a conversation: "here" is `area`; a sentence that alone does nothing is tried as a
+    follow-up of the conversation's last command."""
+    parse = place(parse, area)
+    planned = plan(parse, snapshot, states)
+    last = memory.recall(conversation_id) if conversation_id else None
+    if planned.outcome is not Outcome.REJECTED or last is None:
+        return planned
+    rewritten = follow_up(parse, last)
+    if rewritten is None:
+        return planned
+    again = plan(rewritten, snapshot, states)
+    return planned if again.outcome is Outcome.REJECTED else replace(again, text=parse.text)
+
+
+def remember(memory: Conversations, conversation_id: str | None, parse: Parse, result: CommandResult,
+             snapshot: Snapshot) -> None:
+    """Keep what `result` acted on or asked about as the conversation's last command."""
+    if not conversation_id or not (result.actions or result.query):
+        return
+    ids = [i for a in result.actions for i in a.entity_ids] + list(result.query or ())
+    names = tuple(dict.fromkeys(e.name for i in ids if (e := snapshot.get(i)) is not None))
+    memory.remember(conversation_id, replace(parse, intent=result.intent or parse.intent), names)
+
+
+__all__ = ["Conversations", "Turn", "follow_up", "plan_in", "remember"]

@@ -27,8 +27,8 @@ from typing import Any, Protocol
 from hub.allowlist import refusal_message, refused_targets
 from hub.commands.compound import merge, split_compound
 from hub.commands.confirmations import Confirmations
-from hub.commands.conversation import Conversations, follow_up
-from hub.commands.plan import encode_actions, place, plan
+from hub.commands.conversation import Conversations, plan_in, remember
+from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.devices import needs_confirm
@@ -162,30 +162,15 @@ class CommandService:
                                   confirmable=confirmable)
 
     def _plan(self, parse: Parse, requester: Requester, states: Mapping[str, State]) -> CommandResult:
-        """`plan`, then, when the sentence alone does nothing, as a follow-up in its conversation."""
-        snapshot = self._snapshot()
-        parse = place(parse, requester.area)
-        planned = plan(parse, snapshot, states)
-        if planned.outcome is not Outcome.REJECTED or not requester.conversation_id:
-            return planned
-        last = self.conversations.recall(requester.conversation_id)
-        rewritten = follow_up(parse, last) if last is not None else None
-        if rewritten is None:
-            return planned
-        again = plan(rewritten, snapshot, states)
-        return planned if again.outcome is Outcome.REJECTED else replace(again, text=parse.text)
+        return plan_in(self.conversations, requester.conversation_id, parse, self._snapshot(), states,
+                       requester.area)
 
     async def _finish(self, planned: CommandResult, parse: Parse, requester: Requester, *, execute: bool,
                       allow: Collection[str], confirmable: bool) -> CommandResult:
         result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable)
         if result.outcome is not Outcome.EXECUTED:  # an executed command was logged before it was sent
             self._log_later(requester, result, _parse_record(parse))
-        if requester.conversation_id and (result.actions or result.query):
-            snapshot = self._snapshot()
-            ids = [i for a in result.actions for i in a.entity_ids] + list(result.query or ())
-            names = tuple(dict.fromkeys(e.name for i in ids if (e := snapshot.get(i)) is not None))
-            remembered = replace(parse, intent=result.intent or parse.intent, slots=parse.slots)
-            self.conversations.remember(requester.conversation_id, remembered, names)
+        remember(self.conversations, requester.conversation_id, parse, result, self._snapshot())
         return self._count(result)
 
     async def call_service(self, domain: str, service: str, data: Mapping[str, Any],
