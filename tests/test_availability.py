@@ -135,3 +135,21 @@ def test_broken_templates_and_payloads_never_raise() -> None:
     assert tracker.update("b/z", "[" * 100_000) == {}
     assert tracker.update("b/z", b"\xff\xfe") == {}
     assert tracker.update("b/z", '{"state": "online"}') == {"switch.b": True}
+
+
+def test_an_availability_template_over_budget_is_rendered_once() -> None:
+    """A hostile availability template makes its entity unavailable and is not rendered again."""
+    import time
+
+    hostile = ("{% set s = namespace(v='a') %}{% for i in range(40) %}{% set s.v = s.v ~ s.v %}"
+               "{% endfor %}{{ s.v }}")
+    tracker = AvailabilityTracker()
+    tracker.track(entity("h", avty_t="h/avail", avty_tpl=hostile))
+    tracker.track(entity("ok", avty_t="h/avail"))
+    assert tracker.update("h/avail", "online") == {"switch.ok": True}
+    assert not tracker.is_available("switch.h")
+    started = time.process_time()
+    for _ in range(200):
+        tracker.update("h/avail", "online")
+    assert time.process_time() - started < 0.2  # 200 messages, no render: not 200 × the budget
+    assert tracker.track(entity("h", avty_t="h/avail"))  # a new config is tried afresh (replayed: online)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from hub.domain import Entity
-from hub.templates import render_value
+from hub.templates import TemplateBudgetError, render_value
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class AvailabilitySource:
         """
         try:
             value = render_value(self.value_template, payload)
+        except TemplateBudgetError:
+            raise  # the tracker stops rendering this template (see AvailabilityTracker._apply)
         except Exception as err:  # TemplateError, and RecursionError from deep JSON payloads
             _LOGGER.debug("availability template on %s failed: %s", self.topic, err)
             return None
@@ -128,6 +130,9 @@ class AvailabilityTracker:
         self._latest: dict[str, bool] = {}
         self._remembered: dict[str, str] = {}
         """topic → last payload, oldest first."""
+        self._over_budget: set[tuple[str, str]] = set()
+        """(entity_id, topic) whose template went over its budget: read as "unavailable" without
+        rendering it again, until the entity's config changes (it is tracked anew)."""
 
     def track(self, entity: Entity) -> bool:
         """Start (or, for a changed config, restart) tracking an entity.
@@ -161,6 +166,7 @@ class AvailabilityTracker:
             entity_id: The entity's id.
         """
         config = self._configs.pop(entity_id, None)
+        self._over_budget = {key for key in self._over_budget if key[0] != entity_id}
         self._seen.pop(entity_id, None)
         self._latest.pop(entity_id, None)
         for source in config.sources if config else ():
@@ -229,7 +235,17 @@ class AvailabilityTracker:
         return self._latest.get(entity_id, False)
 
     def _apply(self, entity_id: str, source: AvailabilitySource, payload: str) -> None:
-        verdict = source.interpret(payload)
+        if (entity_id, source.topic) in self._over_budget:
+            verdict: bool | None = False
+        else:
+            try:
+                verdict = source.interpret(payload)
+            except TemplateBudgetError as err:
+                _LOGGER.warning("%s: its availability template on %s went over its budget (%s); the "
+                                "entity is unavailable until its discovery config changes",
+                                entity_id, source.topic, err)
+                self._over_budget.add((entity_id, source.topic))
+                verdict = False
         if verdict is not None:
             self._seen[entity_id][source.topic] = verdict
             self._latest[entity_id] = verdict
