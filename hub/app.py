@@ -331,11 +331,6 @@ class Hub:
         result = await self.commands.run_text(text, lang, requester, execute=execute, allow=allow)
         return result.as_contract()
 
-    def _publish(self, messages: Sequence[Message]) -> None:
-        assert self.mqtt is not None
-        for message in messages:
-            self.mqtt.publish_nowait(message)
-
     # -- health ----------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Why the hub is degraded (empty when healthy): what a watchdog should restart it for."""
