@@ -414,7 +414,8 @@ def _zh_unknown_beside(text: str, area: str) -> str | None:
 def _what(req: Request, lang: str) -> str:
     if lang == "zh":
         return "设备"
-    return "devices" if len(req.comps) > 1 else f"{req.comps[0]}s"
+    kinds = _primary(req)
+    return "devices" if len(kinds) > 1 else f"{kinds[0]}s"
 
 
 _LIGHT_VERB = re.compile(r"\b(light up|illuminate|brighten up)\b|点亮|照亮|亮起")
@@ -426,7 +427,17 @@ def _area_comps(req: Request) -> tuple[str, ...]:
         return ("sensor", "climate")
     if req.parse.intent == "turn_on" and _LIGHT_VERB.search(req.parse.text.casefold()):
         return ("light",)
-    return req.everything if len(req.comps) > 1 else req.comps
+    return _primary(req)
+
+
+def _primary(req: Request) -> tuple[str, ...]:
+    """The kinds an area alone means for this intent: "everything" (lights, switches, fans) for
+    on/off; else the intent's first kind (the kitchen's temperature is its climate, not its water
+    heater; "open the garden" opens covers, never valves)."""
+    if len(req.comps) == 1:
+        return req.comps
+    shared = tuple(c for c in req.everything if c in req.comps)
+    return shared or req.comps[:1]
 
 
 def _question_filter(req: Request, members: list[Entity]) -> list[Entity]:
@@ -500,7 +511,7 @@ def _class_select(
         # "lock the door": the word names another kind of device; the verb decides the kind.
         members = [e for e in pool if e.component in req.comps]
         named = _named_like(word, members, home)
-        members = named or (members if len(req.comps) == 1 and len(members) == 1 else [])
+        members = named or (members if len(members) == 1 else [])  # one device the verb can drive
         if not members:
             kinds = [e for e in pool if e.component == targets[0][0]]
             if kinds and len(kinds) == 1:

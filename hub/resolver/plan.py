@@ -10,28 +10,32 @@ from hub.domain import Entity, Parse, State
 from hub.nlu.normalize import normalize
 
 INTENT_COMPONENTS: dict[str, tuple[str, ...]] = {
-    "turn_on": ("light", "switch", "fan", "climate", "vacuum"),
-    "turn_off": ("light", "switch", "fan", "climate", "vacuum"),
-    "toggle": ("light", "switch", "fan"),
+    "turn_on": ("light", "switch", "fan", "climate", "vacuum", "scene", "siren", "humidifier", "water_heater",
+                "lawn_mower", "valve"),
+    "turn_off": ("light", "switch", "fan", "climate", "vacuum", "siren", "humidifier", "water_heater",
+                 "lawn_mower", "valve"),
+    "toggle": ("light", "switch", "fan", "siren", "humidifier"),
     "set_brightness": ("light",),
     "brightness_up": ("light",),
     "brightness_down": ("light",),
     "set_color": ("light",),
     "set_color_temp": ("light",),
-    "set_temperature": ("climate",),
+    "set_temperature": ("climate", "water_heater"),
     "temperature_up": ("climate",),
     "temperature_down": ("climate",),
     "set_hvac_mode": ("climate",),
-    "open": ("cover",),
-    "close": ("cover",),
-    "stop": ("cover",),
-    "set_position": ("cover",),
+    "open": ("cover", "valve"),
+    "close": ("cover", "valve"),
+    "stop": ("cover", "valve", "lawn_mower"),
+    "set_position": ("cover", "valve"),
     "lock": ("lock",),
     "unlock": ("lock",),
     "set_fan_speed": ("fan",),
-    "vacuum_start": ("vacuum",),
-    "vacuum_return": ("vacuum",),
-    "get_state": ("light", "switch", "fan", "climate", "cover", "lock", "vacuum", "sensor", "binary_sensor"),
+    "vacuum_start": ("vacuum", "lawn_mower"),
+    "vacuum_return": ("vacuum", "lawn_mower"),
+    "get_state": ("light", "switch", "fan", "climate", "cover", "lock", "vacuum", "sensor", "binary_sensor",
+                  "valve", "humidifier", "water_heater", "alarm_control_panel", "lawn_mower", "update",
+                  "device_tracker", "siren", "number", "select", "text"),
 }
 """Components that can carry out each intent, most natural first."""
 
@@ -49,6 +53,17 @@ _SIMPLE: dict[tuple[str, str], str] = {
     ("lock", "open"): "lock.open",
     ("vacuum", "vacuum_start"): "vacuum.start",
     ("vacuum", "vacuum_return"): "vacuum.return_to_base",
+    # The components HA added since: the same intents, their own service names.
+    ("valve", "open"): "valve.open_valve",
+    ("valve", "turn_on"): "valve.open_valve",  # as HA's HassTurnOn does for a valve
+    ("valve", "turn_off"): "valve.close_valve",
+    ("valve", "close"): "valve.close_valve",
+    ("valve", "stop"): "valve.stop_valve",
+    ("lawn_mower", "turn_on"): "lawn_mower.start_mowing",
+    ("lawn_mower", "vacuum_start"): "lawn_mower.start_mowing",
+    ("lawn_mower", "turn_off"): "lawn_mower.dock",
+    ("lawn_mower", "vacuum_return"): "lawn_mower.dock",
+    ("lawn_mower", "stop"): "lawn_mower.pause",
 }
 
 
@@ -122,7 +137,7 @@ def plan(parse: Parse, entity: Entity, state: State | None) -> Call:
     if intent == "set_temperature":
         temp = _number(_value(parse, "temperature"))
         return (
-            Call("climate.set_temperature", {"temperature": temp})
+            Call(f"{comp}.set_temperature", {"temperature": temp})
             if temp is not None
             else Call(None, {}, "value")
         )
@@ -139,7 +154,8 @@ def plan(parse: Parse, entity: Entity, state: State | None) -> Call:
         pos = _number(_value(parse, "position"))
         if pos is None:
             return Call(None, {}, "value")
-        return Call("cover.set_cover_position", {"position": max(0, min(pos, 100))})
+        service = "valve.set_valve_position" if comp == "valve" else "cover.set_cover_position"
+        return Call(service, {"position": max(0, min(pos, 100))})
     if intent == "set_fan_speed":
         pct = _number(_value(parse, "percentage"))
         if pct is None:
