@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
 from hub.commands import CommandResult as Result
-from hub.commands.validate import is_valid_unicode
+from hub.commands.validate import MAX_PAYLOAD, is_valid_unicode
 from hub.domain import Message
 from hub.errors import HubError
 from hub.mqtt import Received
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-MAX_PAYLOAD = 16_384
-"""Longest payload read at all, in bytes (checked before decoding)."""
 MAX_INFLIGHT = 16
 """Commands handled at once; more get a `busy` error instead of piling up tasks."""
 _CLIENT = re.compile(r"[A-Za-z0-9_.-]{1,64}")

@@ -20,6 +20,8 @@ from hub.errors import CodecError
 
 MAX_TEXT = 1000
 """Longest command text, in characters."""
+MAX_PAYLOAD = 16_384
+"""Longest MQTT command or query payload read at all, in bytes (checked before decoding)."""
 LANGS = ("auto", "en", "zh")
 """Languages a request may name (`auto` detects)."""
 _INT64 = 2**63 - 1
@@ -117,5 +119,5 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-__all__ = ["LANGS", "MAX_TEXT", "InvalidText", "check_service_data", "check_storable", "clean_text",
-           "is_valid_unicode"]
+__all__ = ["LANGS", "MAX_PAYLOAD", "MAX_TEXT", "InvalidText", "check_service_data", "check_storable",
+           "clean_text", "is_valid_unicode"]

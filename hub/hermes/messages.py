@@ -1,37 +1,20 @@
-"""The Rhasspy/Snips Hermes NLU protocol: the hub as the NLU service.
+"""Hermes NLU payloads and the Parse → Hermes mapping (pure): topics, decoders and encoders.
 
-`hermes/nlu/query` in; `hermes/nlu/intentParsed` then `hermes/intent/<intentName>` out, or
-`hermes/nlu/intentNotRecognized` (intent `none`, filtered out, or no model yet). A query that
-cannot be decoded gets `hermes/error/nlu`. Keys are camelCase (rhasspy-hermes 0.6.2); decoders
-accept Snips' variants (optional keys left out, `probability`, slots without `entity`/`range`).
-
-Intent names are the hub's own (`turn_on`, `set_brightness`, …); slot names too (`area`,
-`name`, `brightness`, …). With `execute`, a recognised query is also carried out through
-`Hub.handle_text` (source `hermes`, confirmations and `command_allow` apply) and, inside a
-dialogue session, the hub's answer ends the session on `hermes/dialogueManager/endSession`.
+Keys are camelCase (rhasspy-hermes 0.6.2); decoders accept Snips' variants (optional keys left out,
+`probability`, slots without `entity`/`range`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from hub.commands import MAX_TEXT, Requester
-from hub.commands.validate import is_valid_unicode
+from hub.commands import MAX_TEXT
+from hub.commands.validate import MAX_PAYLOAD, is_valid_unicode
 from hub.domain import Message, Parse, Slot
-from hub.errors import HubError, ModelNotReadyError
-from hub.mqtt import Received
-from hub.textcmd import MAX_INFLIGHT, MAX_PAYLOAD
-from hub.topicservice import TopicService
-
-if TYPE_CHECKING:
-    from hub.app import Hub
-
-_LOGGER = logging.getLogger(__name__)
+from hub.errors import HubError
 
 QUERY_TOPIC = "hermes/nlu/query"
 INTENT_PARSED_TOPIC = "hermes/nlu/intentParsed"
@@ -70,7 +53,7 @@ def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def _dumps(data: Mapping[str, Any]) -> str:
+def payload_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -125,7 +108,7 @@ class NluQuery:
         )
 
     def to_payload(self) -> str:
-        return _dumps({
+        return payload_json({
             "input": self.input, "siteId": self.site_id, "id": self.id,
             "intentFilter": list(self.intent_filter) if self.intent_filter is not None else None,
             "sessionId": self.session_id, "lang": self.lang, "customData": self.custom_data,
@@ -255,7 +238,7 @@ class NluIntent:
         if not parsed:
             data |= {"customData": self.custom_data, "asrTokens": None, "asrConfidence": None,
                      "rawInput": self.input, "wakewordId": None, "lang": self.lang}
-        return _dumps(data)
+        return payload_json(data)
 
 
 @dataclass(frozen=True)
@@ -285,7 +268,7 @@ class NluIntentNotRecognized:
                    _opt_str(data, "sessionId"), data.get("customData"))
 
     def to_payload(self) -> str:
-        return _dumps({"input": self.input, "siteId": self.site_id, "id": self.id,
+        return payload_json({"input": self.input, "siteId": self.site_id, "id": self.id,
                        "customData": self.custom_data, "sessionId": self.session_id})
 
 
@@ -314,7 +297,7 @@ class NluError:
                    _opt_str(data, "sessionId"))
 
     def to_payload(self) -> str:
-        return _dumps({"error": self.error, "siteId": self.site_id, "context": self.context,
+        return payload_json({"error": self.error, "siteId": self.site_id, "context": self.context,
                        "sessionId": self.session_id})
 
 
@@ -375,98 +358,7 @@ def messages_for(result: NluIntent | NluIntentNotRecognized) -> list[Message]:
             Message(result.topic, result.to_payload(), qos=1)]
 
 
-def _hub_lang(lang: str | None) -> str | None:
+def hub_lang(lang: str | None) -> str | None:
     """Hermes `lang` ("en", "en-US", "zh_CN") → the hub's "en"/"zh"; None for anything else."""
     short = (lang or "").replace("_", "-").split("-")[0].lower()
     return short if short in ("en", "zh") else None
-
-
-# -- the service ------------------------------------------------------------------------------
-class Hermes(TopicService):
-    """The Hermes NLU service.
-
-    Args:
-        hub: The started hub.
-        execute: Also carry out recognised commands (off: NLU only, nothing is published to devices).
-    """
-
-    def __init__(self, hub: Hub, execute: bool = False) -> None:
-        super().__init__(hub)
-        self.execute = execute
-
-    @property
-    def topic(self) -> str:
-        return QUERY_TOPIC
-
-    def _on_messages(self, batch: Sequence[Received]) -> None:
-        if not self._running:
-            return
-        for message in batch:
-            if message.topic != QUERY_TOPIC or message.retain:
-                continue  # a retained query would be answered (and run) again on every restart
-            if len(self._tasks) >= MAX_INFLIGHT:
-                self._publish([Message(ERROR_TOPIC, NluError("busy: too many queries at once").to_payload(),
-                                       qos=1)])
-                continue
-            task = asyncio.create_task(self._handle(message.payload), name="hermes-query")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _handle(self, payload: bytes) -> None:
-        try:
-            query = NluQuery.from_payload(payload)
-        except HermesPayloadError as err:
-            _LOGGER.info("bad Hermes query: %s", err)
-            context = payload[:200].decode("utf-8", "replace")
-            self._publish([Message(ERROR_TOPIC, NluError(str(err), context=context).to_payload(), qos=1)])
-            return
-        try:
-            await self._answer(query)
-        except asyncio.CancelledError:
-            raise
-        except Exception as err:  # one broken query must not stop the service
-            _LOGGER.exception("Hermes query %r failed", query.input)
-            error = NluError(f"internal error: {err}", query.site_id, query.input, query.session_id)
-            self._publish([Message(ERROR_TOPIC, error.to_payload(), qos=1)])
-
-    async def _answer(self, query: NluQuery) -> None:
-        lang = _hub_lang(query.lang)
-        parse: Parse | None
-        try:
-            parse = await self.hub.assistant.parse(query.input, lang or self.hub.settings.language)
-        except ModelNotReadyError as err:
-            _LOGGER.warning("Hermes query not understood: %s", err)
-            parse = None
-        result = answer(query, parse)
-        self._publish(messages_for(result))
-        if self.execute and parse is not None and isinstance(result, NluIntent):
-            # Hermes has no way to confirm: sensitive actions are refused, never left pending.
-            requester = Requester("hermes", query.site_id or "", query.session_id)
-            outcome = await self.hub.commands.run_parsed(
-                parse, requester, allow=self.hub.settings.command_allow, confirmable=False)
-            text = outcome.answer or outcome.error
-            if query.session_id and isinstance(text, str):
-                end = {"sessionId": query.session_id, "text": text}
-                self._publish([Message(END_SESSION_TOPIC, _dumps(end), qos=1)])
-
-    def _publish(self, messages: Sequence[Message]) -> None:
-        try:
-            mqtt = self._mqtt()
-            for message in messages:
-                mqtt.publish_nowait(message)
-        except HubError as err:
-            _LOGGER.warning("could not publish a Hermes answer: %s", err)
-
-
-__all__ = [
-    "Hermes",
-    "HermesPayloadError",
-    "HermesSlot",
-    "NluError",
-    "NluIntent",
-    "NluIntentNotRecognized",
-    "NluQuery",
-    "SlotRange",
-    "answer",
-    "messages_for",
-]
