@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hub.domain import Action, Entity, State
-from hub.nlu.script import in_script, script_of
+from hub.text.script import in_script, script_of
 
 _VERBS: dict[str, tuple[str, str]] = {
     "turn_on": ("Turned on", "已打开"),

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "hub"
 PURE = ["domain.py", "errors.py", "templates", "registry.py", "tracker.py", "resolver",
-        "discovery", "codecs", "devices.py", "nlu", "answers.py", "commands", "allowlist.py"]
+        "discovery", "codecs", "devices.py", "nlu", "text", "answers.py", "commands", "allowlist.py"]
 IO_MODULES = ("hub.mqtt", "hub.store", "hub.api", "hub.app", "hub.broker", "hub.demo", "hub.runtime",
               "hub.cli", "hub.client", "hub.hermes", "hub.mdns", "hub.textcmd", "hub.ask",
               "aiohttp", "sqlalchemy", "paho", "zeroconf", "asyncpg", "aiosqlite")
@@ -57,3 +57,12 @@ def test_module_imports_alone(module: str) -> None:
     """Each module imports in a fresh interpreter (no circular imports)."""
     result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", sorted(
+    p for name in ("resolver", "commands", "codecs", "discovery", "text") for p in (ROOT / name).rglob("*.py")
+) + [ROOT / "answers.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_does_not_reach_into_the_model_package(path: Path) -> None:
+    """The resolver, codecs and command path share `hub.text` with the NLU, never `hub.nlu` itself."""
+    bad = sorted(n for n in _imports(path) if n == "hub.nlu" or n.startswith("hub.nlu."))
+    assert not bad, f"{path.relative_to(ROOT)} imports the model package: {bad}"

@@ -14,7 +14,7 @@ import pytest
 
 from hub.nlu import data
 from hub.nlu.lang import split_words
-from hub.nlu.normalize import normalize
+from hub.text.values import normalize
 from hub.resources import data_path
 
 FAMILIES = {

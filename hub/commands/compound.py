@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from hub.commands.result import CommandResult, Outcome
-from hub.nlu.script import to_simplified
+from hub.text.script import to_simplified
 
 _EN_VERBS = (
     "turn", "switch", "set", "make", "open", "close", "shut", "lock", "unlock", "start", "stop", "pause",

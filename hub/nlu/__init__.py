@@ -3,8 +3,9 @@
 A JointBERT (all-MiniLM-L6-v2 encoder, intent head + BIO slot head) fine-tuned on templates
 from intents/, for English and Chinese in one model. Modules follow nanoGPT's split:
 `model` (nn.Module, no I/O), `train` (data, optimiser, loop), `infer` (`Parser`), plus
-`normalize` (slot values), `data` (templates → examples), `vocab` (CJK tokens), `artifact`
-(save/load), `evaluate` (metrics), `lang` (en/zh by script) and `commands` (CLI).
+`data` (templates → examples), `vocab` (CJK tokens), `artifact` (save/load), `evaluate`
+(metrics), `lang` (en/zh by script) and `commands` (CLI). Slot values are normalised by
+`hub.text.values`, which the resolver shares.
 
 Import `Parser` from `hub.nlu.infer`; this package's import pulls in nothing heavy.
 """
@@ -16,7 +17,7 @@ import os
 # The base encoder ships in a Python package; nothing may reach the Hugging Face hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-__all__ = ["Parser", "normalize"]
+__all__ = ["Parser"]
 
 
 def __getattr__(name: str) -> object:
@@ -24,8 +25,4 @@ def __getattr__(name: str) -> object:
         from hub.nlu.infer import Parser
 
         return Parser
-    if name == "normalize":
-        from hub.nlu.normalize import normalize
-
-        return normalize
     raise AttributeError(name)

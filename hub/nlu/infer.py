@@ -23,8 +23,8 @@ from hub.nlu.artifact import Labels, load_artifact
 from hub.nlu.data import bio_entities
 from hub.nlu.lang import detect_lang, split_words
 from hub.nlu.model import JointBert
-from hub.nlu.normalize import normalize
-from hub.nlu.script import to_simplified
+from hub.text.values import normalize
+from hub.text.script import to_simplified
 from hub.nlu.vocab import encode_words
 
 _LOGGER = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from hub.codecs import encode, services
 from hub.devices import needs_confirm
 from hub.domain import Action, Entity, Parse, Slot, State
 from hub.errors import CodecError
-from hub.nlu.script import script_of, to_simplified
+from hub.text.script import script_of, to_simplified
 from hub.registry import Snapshot
 from hub.resolver.lexicon import Home, home_of, key
 from hub.resolver.match import Request, Selection, select

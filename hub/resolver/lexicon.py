@@ -17,7 +17,7 @@ import yaml
 
 from hub.devices import word_targets
 from hub.domain import Entity
-from hub.nlu.script import to_simplified
+from hub.text.script import to_simplified
 from hub.registry import Snapshot
 from hub.resources import data_path
 

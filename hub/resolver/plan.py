@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.domain import Entity, Parse, State
-from hub.nlu.normalize import normalize
+from hub.text.values import normalize
 
 INTENT_COMPONENTS: dict[str, tuple[str, ...]] = {
     "turn_on": ("light", "switch", "fan", "climate", "vacuum", "scene", "siren", "humidifier", "water_heater",

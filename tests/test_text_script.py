@@ -1,4 +1,4 @@
-"""Traditional Chinese at the edge (hub/nlu/script.py): same understanding, the user's script back."""
+"""Traditional Chinese at the edge (hub/text/script.py): same understanding, the user's script back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from hub.nlu.data import load_heldout_sentences
-from hub.nlu.script import in_script, script_of, to_simplified, to_traditional
+from hub.text.script import in_script, script_of, to_simplified, to_traditional
 from hub.resources import data_path
 
 ROOT = Path(__file__).resolve().parents[1]

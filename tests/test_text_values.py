@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hub.nlu.normalize import en_number, normalize, zh_number
+from hub.text.values import en_number, normalize, zh_number
 
 
 @pytest.mark.parametrize(
