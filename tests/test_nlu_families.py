@@ -14,8 +14,8 @@ import pytest
 
 from hub.nlu import data
 from hub.nlu.lang import split_words
-from hub.text.values import normalize
 from hub.resources import data_path
+from hub.text.values import normalize
 
 FAMILIES = {
     "en": {

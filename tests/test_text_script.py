@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from hub.nlu.data import load_heldout_sentences
-from hub.text.script import in_script, script_of, to_simplified, to_traditional
 from hub.resources import data_path
+from hub.text.script import in_script, script_of, to_simplified, to_traditional
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,9 +23,9 @@ from hub.nlu.artifact import Labels, load_artifact
 from hub.nlu.data import bio_entities
 from hub.nlu.lang import detect_lang, split_words
 from hub.nlu.model import JointBert
-from hub.text.values import normalize
-from hub.text.script import to_simplified
 from hub.nlu.vocab import encode_words
+from hub.text.script import to_simplified
+from hub.text.values import normalize
 
 _LOGGER = logging.getLogger(__name__)
 MAX_CHARS = 512

@@ -17,9 +17,9 @@ import yaml
 
 from hub.devices import word_targets
 from hub.domain import Entity
-from hub.text.script import to_simplified
 from hub.registry import Snapshot
 from hub.resources import data_path
+from hub.text.script import to_simplified
 
 _FILLER = frozenset({"the", "a", "an", "my", "our", "your", "this", "that", "these", "those", "please"})
 _PUNCT = re.compile(r"[^\w\s]|_")
