@@ -72,7 +72,7 @@ async def main(args: argparse.Namespace) -> None:
         home = load_home()
         async with Simulator(MqttUrl.parse(broker.url), home) as sim, Hub(settings) as hub:
             sim.announce()
-            async with ApiServer(hub, *settings.http_hostport):
+            async with ApiServer(hub.api_context(), *settings.http_hostport):
                 while len(hub.registry) < len(home) or hub.assistant.parser is None:
                     await asyncio.sleep(0.05)
                 cmd_topics = sorted(sim._routes)

@@ -52,7 +52,7 @@ async def main(profile: bool, entities: int, messages: int) -> None:
     if profiler:
         profiler.enable()
     for i in range(0, len(batch), 500):
-        hub._on_messages(batch[i : i + 500])
+        hub.ingest.on_messages(batch[i : i + 500])
     if profiler:
         profiler.disable()
     t1 = time.perf_counter()

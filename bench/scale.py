@@ -74,7 +74,7 @@ async def bench_discovery(entities: int) -> None:
         await asyncio.to_thread(mqtt_publish.multiple, msgs, hostname="127.0.0.1", port=broker.port)
         hub = Hub(settings)
         t0 = time.perf_counter()
-        async with hub, ApiServer(hub, *settings.http_hostport):
+        async with hub, ApiServer(hub.api_context(), *settings.http_hostport):
             while len(hub.registry) < entities:
                 await asyncio.sleep(0.01)
             registered = time.perf_counter() - t0

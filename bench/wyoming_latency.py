@@ -39,7 +39,7 @@ from hub.app import Hub  # noqa: E402
 from hub.broker import MosquittoProcess, free_port  # noqa: E402
 from hub.config import MqttUrl, load_settings  # noqa: E402
 from hub.demo import Simulator, load_home  # noqa: E402
-from hub.wyoming import HubCommands, WyomingServer  # noqa: E402
+from hub.wyoming import WyomingServer  # noqa: E402
 
 SENTENCES = [
     "turn on the floor lamp", "turn off the floor lamp", "switch on the coffee machine",
@@ -91,9 +91,9 @@ async def main(args: argparse.Namespace) -> None:
         home = load_home()
         async with Simulator(MqttUrl.parse(broker.url), home) as sim, Hub(settings) as hub:
             sim.announce()
-            commands = HubCommands(hub)
+            commands = hub.wyoming_commands()
             wyoming_port = free_port()
-            async with ApiServer(hub, *settings.http_hostport), \
+            async with ApiServer(hub.api_context(), *settings.http_hostport), \
                     WyomingServer(commands, commands, "127.0.0.1", wyoming_port):
                 deadline = time.monotonic() + 60
                 while len(hub.registry) < len(home) or (has_model and hub.assistant.parser is None):

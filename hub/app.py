@@ -11,34 +11,35 @@ import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from hub.api.context import ApiContext
 from hub.assistant import Assistant
 from hub.broker import start_embedded_broker
 from hub.commands import CommandResult, CommandService, Policy, Requester
-from hub.config import Settings, mqtt_version_name
-from hub.discovery import UnsupportedComponentError, parse_bridge_devices, parse_discovery
-from hub.discovery.tasmota import PREFIX as TASMOTA_PREFIX
-from hub.discovery.tasmota import TasmotaDiscovery
-from hub.discovery.unhandled import SUMMARY_DELAY_S, UnhandledDiscovery
-from hub.domain import Entity, Message, State
-from hub.errors import ConfigError, DiscoveryError, UnknownEntityError
-from hub.health import HealthChecks
+from hub.config import Settings
+from hub.discovery.unhandled import UnhandledDiscovery
+from hub.domain import Message, State
+from hub.entitysync import EntitySync
+from hub.errors import ConfigError, HubError, UnknownEntityError
+from hub.health import HealthChecks, report
+from hub.hermes import Hermes
+from hub.ingest import Ingest
 from hub.mdns import MdnsService, find_broker
-from hub.mqtt import MqttClient, Received
+from hub.mqtt import MqttClient
 from hub.mqtt_url import MqttUrl
 from hub.persistence import EntityPersistence
-from hub.registry import Changes, Registry
+from hub.registry import Registry
 from hub.resolver.lexicon import load_word_lists
+from hub.states import StateBus, StateListener, StateView
 from hub.store import Store
+from hub.textcmd import TextCommands
 from hub.token import ensure_token
 from hub.tracker import StateTracker
+from hub.wyoming.commands import HubCommands
 
 _LOGGER = logging.getLogger(__name__)
-
-StateListener = Callable[[Sequence[State]], None]
-
 
 class HubState(enum.Enum):
     NOT_STARTED = "not_started"
@@ -49,7 +50,19 @@ class HubState(enum.Enum):
 
 
 class Hub:
-    """The running hub. Constructors only assign; `start()` does the work."""
+    """The composition root: builds the parts, wires them, and runs their lifetimes.
+
+    The parts and what each owns:
+    - `store` (the database), `registry` (the entities provided), `tracker` (decoded states);
+    - `sync` (`EntitySync`: discovery → registry → subscriptions → persistence);
+    - `ingest` (`Ingest`: MQTT batches → sync, or states → store → bus);
+    - `views` (`StateView` over the tracker or the store) and `bus` (`StateBus`, change listeners);
+    - `commands` (`CommandService`: the one command path), `assistant` (the language model);
+    - `checks` (`HealthChecks`) and `counters`.
+
+    Interfaces get narrow objects from here (`api_context()`, `text_commands()`, `hermes()`,
+    `wyoming_commands()`), never the hub itself. Constructors only assign; `start()` does the work.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -65,22 +78,25 @@ class Hub:
         self.started_at = 0.0
         self.connect_timeout = 5.0
         """How long `start()` waits for the broker before going on (it keeps retrying)."""
-        self.bridge_devices: dict[str, Any] = {}
         self._stack = contextlib.AsyncExitStack()
-        self._listeners: list[StateListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
         self.persistence = EntityPersistence(self.store, self.spawn)
         """Saves registry changes to the store (the one owner of that)."""
-        self._sweep_started = False
-        self._retained_keys: set[str] = set()
-        self.counters: dict[str, int] = {"messages_in": 0, "states": 0, "discovery_errors": 0, "commands": 0}
-        self.unhandled_discovery = UnhandledDiscovery()
-        self.tasmota = TasmotaDiscovery()
+        self.sync = EntitySync(
+            self.registry, self.tracker, self.persistence, discovery_prefix=settings.discovery_prefix,
+            shared_group=settings.shared_group or "", removal_grace=settings.removal_grace,
+            on_names=self.assistant.registry_changed, spawn=self.spawn, counters=self.counters,
+        )
+        self.bus = StateBus()
+        self.ingest = Ingest(self.sync, self.tracker, self.store, self.bus, self.counters)
+        self.views = StateView(self.tracker, self.registry, self.store, shared=bool(settings.shared_group),
+                               bus=self.bus)
         self.checks = HealthChecks(settings.data_dir)
         """What `/health` reports as problems; probes the broker."""
         self.commands = CommandService(
             parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
-            snapshot=self.registry.snapshot, read_states=self.read_states,
+            snapshot=self.registry.snapshot, read_states=self.views.read_all,
             log=self.store, publisher=lambda: self.mqtt,
             policy=Policy(confirm=settings.confirm, exempt=frozenset(settings.confirm_exempt),
                           ttl=settings.confirm_ttl, sensitive_expiry=settings.sensitive_expiry),
@@ -112,19 +128,13 @@ class Hub:
             protocol=protocol,
             reconnect_max=self.settings.reconnect_max,
         )
-        self.mqtt.add_handler(self._on_messages)
-        self.mqtt.on_connect(self._on_connect)
-        dp = self.settings.discovery_prefix
-        self.mqtt.subscribe(f"{dp}/+/+/config", 1)
-        self.mqtt.subscribe(f"{dp}/+/+/+/config", 1)
-        self.mqtt.subscribe("+/bridge/devices", 1)
-        self.mqtt.subscribe(f"{TASMOTA_PREFIX}/+/+", 1)
-        for topic in self.tracker.topics():
-            self.mqtt.subscribe(self._state_pattern(topic), 1)
+        self.mqtt.add_handler(self.ingest.on_messages)
+        self.mqtt.on_connect(self.sync.on_connect)
+        self.sync.attach(self.mqtt)
         self.registry.begin_sweep()
         await self.mqtt.start(self.connect_timeout)
         self._stack.push_async_callback(self.mqtt.stop)
-        self.spawn(self.checks.probe(self.mqtt, f"{self.settings.topic_prefix}/probe"), "broker-probe")
+        self.spawn(self.checks.probe(self.mqtt, f"{prefix}/probe"), "broker-probe")
         await self.assistant.start()
         self._stack.push_async_callback(self.assistant.stop)
         self.state = HubState.RUNNING
@@ -177,146 +187,64 @@ class Hub:
         task.add_done_callback(done)
         return task
 
-    # -- MQTT ------------------------------------------------------------------------------
-    def _state_pattern(self, topic: str) -> str:
-        group = self.settings.shared_group
-        return f"$share/{group}/{topic}" if group else topic
+    def _started_mqtt(self) -> MqttClient:
+        if self.mqtt is None:
+            raise HubError("the hub is not started (no MQTT client)")
+        return self.mqtt
 
-    def _on_connect(self) -> None:
-        assert self.mqtt is not None
-        # HA's birth message makes bridges (zigbee2mqtt, Tasmota, ESPHome) re-announce discovery.
-        self.mqtt.publish_nowait(Message("homeassistant/status", "online", qos=1, retain=False))
-        if not self._sweep_started:
-            self._sweep_started = True
-            self.spawn(self._sweep_after_grace(), "removal-sweep")
+    # -- what the interfaces get -----------------------------------------------------------
+    def api_context(self) -> ApiContext:
+        """What the HTTP API and the WebSocket may use (after `start()`: the token is read there)."""
+        return ApiContext(
+            commands=self.commands, states=self.views, registry=self.registry, store=self.store,
+            health=self.health, token=self.token, ingress_proxy=self.settings.ingress_proxy,
+            bridge_devices=self.sync.bridge_devices, counters=self.counters,
+            parse_seconds=lambda: self.assistant.parse_seconds,
+            published=lambda: self.mqtt.published if self.mqtt is not None else 0,
+        )
 
-    async def _sweep_after_grace(self) -> None:
-        await asyncio.sleep(self.settings.removal_grace)
-        self._apply_changes(self.registry.end_sweep(self._retained_keys))
+    def text_commands(self) -> TextCommands:
+        """The MQTT text-command service on this hub's connection (after `start()`)."""
+        return TextCommands(self.commands, self._started_mqtt(), prefix=self.settings.topic_prefix,
+                            allow=self.settings.command_allow)
 
-    def _on_messages(self, batch: Sequence[Received]) -> None:
-        self.counters["messages_in"] += len(batch)
-        dp = self.settings.discovery_prefix + "/"
-        changed: list[State] = []
-        for message in batch:
-            topic = message.topic
-            try:
-                payload = message.payload.decode("utf-8")
-            except UnicodeDecodeError:
-                _LOGGER.warning("skipped a non-UTF-8 payload on %s", topic)
-                continue
-            if (topic.startswith(dp) and topic.endswith("/config")) or \
-                    topic.startswith(TASMOTA_PREFIX + "/"):
-                self._on_discovery(topic, payload, message.retain)
-            elif topic.endswith("/bridge/devices"):
-                self._on_bridge_devices(topic, payload)
-            else:
-                changed.extend(self.tracker.handle(topic, payload))
-        if changed:
-            self.counters["states"] += len(changed)
-            for state in changed:
-                self.store.put_state(state)
-            self._notify(changed)
+    def hermes(self, execute: bool = False) -> Hermes:
+        """The Hermes NLU service on this hub's connection (after `start()`)."""
+        return Hermes(self.commands, self._started_mqtt(), language=self.settings.language,
+                      allow=self.settings.command_allow, execute=execute)
 
-    def _on_discovery(self, topic: str, payload: str, retained: bool) -> None:
-        def unhandled(component: str) -> None:
-            # A component the hub does not handle is not an error: count it, say so once.
-            if (kind := self.unhandled_discovery.add(component)) is not None:
-                async def summary() -> None:
-                    await asyncio.sleep(SUMMARY_DELAY_S)
-                    _LOGGER.info("skipped %d discovery messages for component %r, which the hub "
-                                 "does not handle (counted on /health)",
-                                 self.unhandled_discovery.count(kind), kind)
+    def wyoming_commands(self) -> HubCommands:
+        """The command runner and recognizer the Wyoming server uses."""
+        return HubCommands(self.commands, allow=self.settings.command_allow)
 
-                self.spawn(summary(), f"unhandled-{kind}")
-
-        try:
-            if topic.startswith(TASMOTA_PREFIX + "/"):
-                updates = self.tasmota.handle(topic, payload)
-            else:
-                updates = parse_discovery(topic, payload, self.settings.discovery_prefix,
-                                          unhandled)
-        except UnsupportedComponentError as err:
-            unhandled(err.component)
-            return
-        except DiscoveryError as err:
-            self.counters["discovery_errors"] += 1
-            _LOGGER.warning("skipped discovery message on %s: %s", topic, err)
-            return
-        if retained:
-            self._retained_keys.update(u.discovery_key for u in updates if isinstance(u, Entity))
-        self._apply_changes(self.registry.apply(updates))
-
-    def _on_bridge_devices(self, topic: str, payload: str) -> None:
-        try:
-            devices = parse_bridge_devices(payload)
-        except DiscoveryError as err:
-            _LOGGER.warning("skipped %s: %s", topic, err)
-            return
-        base = topic.rsplit("/bridge/devices", 1)[0]
-        for device in devices:
-            self.bridge_devices[f"{base}:{device.ieee_address}"] = device
-
-    def _apply_changes(self, changes: Changes) -> None:
-        if not changes:
-            return
-        assert self.mqtt is not None
-        for entity in changes.removed:
-            for topic in self.tracker.untrack(entity.entity_id):
-                self.mqtt.unsubscribe(self._state_pattern(topic))
-            self.persistence.removed(entity.entity_id)
-            _LOGGER.info("entity removed: %s", entity.entity_id)
-        for entity in changes.added:
-            needed, unneeded = self.tracker.track(entity)
-            for topic in needed:
-                self.mqtt.subscribe(self._state_pattern(topic), 1)
-            for topic in unneeded:
-                self.mqtt.unsubscribe(self._state_pattern(topic))
-            self.persistence.added(entity)
-        if changes.added:
-            self.assistant.registry_changed(self.registry.entities)
-        self.persistence.schedule()
-
-    # -- state listeners -------------------------------------------------------------------
-    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
-        """Call `listener` with every batch of changed states; returns the remover."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
-    def _notify(self, states: Sequence[State]) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(states)
-            except Exception:
-                _LOGGER.exception("state listener failed")
-
-    # -- reads -----------------------------------------------------------------------------
+    # -- reads (kept for callers that hold the hub: tests and the CLI) ---------------------
     def states(self) -> list[State]:
         """Current states of every provided entity."""
-        return [s for eid, s in self.tracker.states().items() if eid in self.registry]
+        return self.views.states()
 
     def get_state(self, entity_id: str) -> State | None:
-        return self.tracker.get(entity_id) if entity_id in self.registry else None
+        return self.views.get(entity_id)
 
     async def read_states(self) -> dict[str, State]:
-        """Current states for readers (API, questions).
-
-        With a shared subscription each instance sees only part of the state traffic, so the
-        database, which every instance writes, is the one complete view.
-        """
-        if self.settings.shared_group:
-            await self.store.flush()
-            stored = await self.store.current_states()
-            return {eid: s for eid, s in stored.items() if eid in self.registry}
-        return {eid: s for eid, s in self.tracker.states().items() if eid in self.registry}
+        """`StateView.read_all`."""
+        return await self.views.read_all()
 
     async def read_state(self, entity_id: str) -> State | None:
-        if self.settings.shared_group:
-            return (await self.read_states()).get(entity_id)
-        return self.get_state(entity_id)
+        return await self.views.read(entity_id)
+
+    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
+        """`StateBus.subscribe`."""
+        return self.bus.subscribe(listener)
+
+    @property
+    def bridge_devices(self) -> dict[str, Any]:
+        return self.sync.bridge_devices
+
+    @property
+    def unhandled_discovery(self) -> UnhandledDiscovery:
+        return self.sync.unhandled
 
     # -- commands ----------------------------------------------------------------------------
-    # The command service owns the path; these wrappers keep the older call sites working.
     async def call_service(self, domain: str, service: str, data: Mapping[str, Any],
                            requester: Requester | None = None) -> CommandResult:
         """A Home Assistant service call through the command service (confirmations included)."""
@@ -337,29 +265,10 @@ class Hub:
         return self.checks.problems(self.mqtt, self.store, self.started_at)
 
     def health(self) -> dict[str, Any]:
-        mqtt = self.mqtt
-        stats = self.store.stats
-        problems = self.problems()
-        # "degraded" at once when a dependency is away; `problems` (and with them a 503 for the
-        # watchdog) only once it has stayed away past the grace period, so a blip restarts nothing.
-        away = mqtt is None or not mqtt.connected or not self.store.healthy
-        return {
-            "status": "degraded" if problems or away else "ok",
-            "problems": problems,
-            "state": self.state.value,
-            "uptime_s": round(time.monotonic() - self.started_at, 1) if self.started_at else 0,
-            "mqtt": {
-                "state": mqtt.state.value if mqtt else "not_started",
-                "error": mqtt.last_error if mqtt else None,
-                "connects": mqtt.connects if mqtt else 0,
-                "protocol": mqtt_version_name(mqtt.protocol) if mqtt else None,
-            },
-            "store": {"healthy": self.store.healthy, **_jsonable(stats)},
-            "entities": len(self.registry),
-            "nlu": self.assistant.status(),
-            "counters": dict(self.counters),
-            "discovery": {"unhandled": self.unhandled_discovery.as_dict()},
-        }
+        """The `/health` body (`hub.health.report`)."""
+        return report(self.checks, state=self.state.value, started_at=self.started_at, mqtt=self.mqtt,
+                      store=self.store, entities=len(self.registry), nlu=self.assistant.status(),
+                      counters=self.counters, unhandled=self.sync.unhandled.as_dict())
 
 
 def _prepare_data_dir(settings: Settings) -> str:
@@ -385,16 +294,6 @@ def _safe_url(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
-
-
-def _jsonable(value: Any) -> dict[str, Any]:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(value)
-    return {"stats": str(value)}
 
 
 __all__ = ["Hub", "HubState", "UnknownEntityError"]  # UnknownEntityError: hub.errors, re-exported

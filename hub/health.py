@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from hub.config import mqtt_version_name
 from hub.domain import Message
 from hub.errors import HubError
 
@@ -74,6 +77,33 @@ class HealthChecks:
             await asyncio.sleep(PROBE_INTERVAL)
 
 
+def report(checks: HealthChecks, *, state: str, started_at: float, mqtt: MqttClient | None, store: Store,
+           entities: int, nlu: dict[str, Any], counters: Mapping[str, int],
+           unhandled: dict[str, Any]) -> dict[str, Any]:
+    """The `/health` body: status, problems, and what each part of the hub says of itself."""
+    problems = checks.problems(mqtt, store, started_at)
+    # "degraded" at once when a dependency is away; `problems` (and with them a 503 for the
+    # watchdog) only once it has stayed away past the grace period, so a blip restarts nothing.
+    away = mqtt is None or not mqtt.connected or not store.healthy
+    return {
+        "status": "degraded" if problems or away else "ok",
+        "problems": problems,
+        "state": state,
+        "uptime_s": round(time.monotonic() - started_at, 1) if started_at else 0,
+        "mqtt": {
+            "state": mqtt.state.value if mqtt else "not_started",
+            "error": mqtt.last_error if mqtt else None,
+            "connects": mqtt.connects if mqtt else 0,
+            "protocol": mqtt_version_name(mqtt.protocol) if mqtt else None,
+        },
+        "store": {"healthy": store.healthy, **asdict(store.stats)},
+        "entities": entities,
+        "nlu": nlu,
+        "counters": dict(counters),
+        "discovery": {"unhandled": unhandled},
+    }
+
+
 def _free_bytes(path: Path) -> int | None:
     try:
         return shutil.disk_usage(path).free
@@ -81,4 +111,4 @@ def _free_bytes(path: Path) -> int | None:
         return None
 
 
-__all__ = ["MIN_FREE_BYTES", "MQTT_GRACE", "PROBE_INTERVAL", "HealthChecks"]
+__all__ = ["MIN_FREE_BYTES", "MQTT_GRACE", "PROBE_INTERVAL", "HealthChecks", "report"]

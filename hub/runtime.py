@@ -12,11 +12,9 @@ from hub.app import Hub
 from hub.config import Settings, parse_hostport
 from hub.demo import Simulator, load_home
 from hub.errors import ConfigError
-from hub.hermes import Hermes
 from hub.mdns import MdnsService
 from hub.mqtt_url import MqttUrl
-from hub.textcmd import TextCommands
-from hub.wyoming import HubCommands, WyomingServer
+from hub.wyoming import WyomingServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -27,17 +25,17 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     _check_port(host, port)  # before the database and the broker: fail at once, in one line
     async with contextlib.AsyncExitStack() as stack:
         hub = await stack.enter_async_context(Hub(settings))
-        await stack.enter_async_context(TextCommands(hub))
+        await stack.enter_async_context(hub.text_commands())
         if settings.hermes != "off":
-            await stack.enter_async_context(Hermes(hub, execute=settings.hermes == "execute"))
+            await stack.enter_async_context(hub.hermes(execute=settings.hermes == "execute"))
         try:
-            await stack.enter_async_context(ApiServer(hub, host, port))
+            await stack.enter_async_context(ApiServer(hub.api_context(), host, port))
         except OSError as err:  # the port is taken, or the address is not this machine's
             reason = err.strerror or err
             raise ConfigError("http (HUB_HTTP)", f"cannot listen on {host}:{port}: {reason}") from None
         wyoming = parse_hostport(settings.wyoming, "wyoming.listen") if settings.wyoming else None
         if wyoming is not None:
-            commands = HubCommands(hub)
+            commands = hub.wyoming_commands()
             await stack.enter_async_context(WyomingServer(commands, commands, *wyoming))
         if settings.zeroconf:
             hub.mdns = await stack.enter_async_context(MdnsService(host, port, wyoming=wyoming))

@@ -22,16 +22,16 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
+from hub.commands import LANGS, MAX_TEXT, CommandService, Outcome, Requester
 from hub.commands import CommandResult as Result
 from hub.commands.validate import MAX_PAYLOAD, is_valid_unicode
 from hub.domain import Message
 from hub.errors import HubError
-from hub.mqtt import Received
+from hub.mqtt import MqttClient, Received
 from hub.topicservice import TopicService
 
 if TYPE_CHECKING:
@@ -195,16 +195,26 @@ class TextCommands(TopicService):
     """The MQTT text-command service.
 
     Args:
-        hub: The started hub (its MQTT client, settings and `handle_text`).
+        commands: The command service.
+        mqtt: The hub's MQTT client (started).
+        prefix: The hub's topic prefix (`hub`): commands on `<prefix>/command`.
+        allow: `command_allow`: what text from MQTT may act on (empty: everything).
     """
+
+    def __init__(self, commands: CommandService, mqtt: MqttClient, *, prefix: str,
+                 allow: Collection[str] = ()) -> None:
+        super().__init__(mqtt)
+        self.commands = commands
+        self.prefix = prefix
+        self.allow = allow
 
     @property
     def topic(self) -> str:
-        return f"{self.hub.settings.topic_prefix}/command"
+        return f"{self.prefix}/command"
 
     @property
     def result_topic(self) -> str:
-        return f"{self.hub.settings.topic_prefix}/command/result"
+        return f"{self.prefix}/command/result"
 
     def _on_messages(self, batch: Sequence[Received]) -> None:
         if not self._running:
@@ -245,17 +255,15 @@ class TextCommands(TopicService):
 
     async def _run(self, command: TextCommand) -> Result:
         requester = Requester("mqtt", command.client or "", command.conversation_id, command.area)
-        commands = self.hub.commands
         if command.confirm is not None:
-            return await commands.confirm(command.confirm, requester)
-        return await commands.run_text(command.text, command.lang, requester,
-                                       allow=self.hub.settings.command_allow,
-                                       confirmable=command.client is not None)
+            return await self.commands.confirm(command.confirm, requester)
+        return await self.commands.run_text(command.text, command.lang, requester, allow=self.allow,
+                                            confirmable=command.client is not None)
 
     def _publish(self, result: CommandResult, client: str | None = None) -> None:
         topic = self.result_topic if client is None else f"{self.result_topic}/{client}"
         try:
-            self._mqtt().publish_nowait(Message(topic, result.to_payload(), qos=1, retain=False))
+            self.mqtt.publish_nowait(Message(topic, result.to_payload(), qos=1, retain=False))
         except HubError as err:
             _LOGGER.warning("could not publish a command result: %s", err)
 

@@ -1,4 +1,4 @@
-"""A service on one MQTT topic of a running hub (text commands, Hermes): lifetime and tasks."""
+"""A service on one MQTT topic of the hub's connection (text commands, Hermes): lifetime and tasks."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
-from hub.errors import HubError
 from hub.mqtt import MqttClient, Received
-
-if TYPE_CHECKING:
-    from hub.app import Hub
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,10 +18,13 @@ class TopicService:
 
     Subclasses set `topic` and implement `_on_messages`; the tasks they start go in `_tasks` and
     are cancelled, then awaited, on stop. Constructors only assign.
+
+    Args:
+        mqtt: The hub's MQTT client (started).
     """
 
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
+    def __init__(self, mqtt: MqttClient) -> None:
+        self.mqtt = mqtt
         self._running = False
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -41,14 +40,9 @@ class TopicService:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    def _mqtt(self) -> MqttClient:
-        if self.hub.mqtt is None:
-            raise HubError("the hub is not started (no MQTT client)")
-        return self.hub.mqtt
-
     async def start(self) -> None:
         """Subscribe to the topic (QoS 1)."""
-        mqtt = self._mqtt()
+        mqtt = self.mqtt
         if not self._running:
             self._running = True
             mqtt.add_handler(self._on_messages)
@@ -60,9 +54,8 @@ class TopicService:
         if not self._running:
             return
         self._running = False
-        if self.hub.mqtt is not None:
-            self.hub.mqtt.unsubscribe(self.topic)
-            self.hub.mqtt.remove_handler(self._on_messages)
+        self.mqtt.unsubscribe(self.topic)
+        self.mqtt.remove_handler(self._on_messages)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

@@ -33,7 +33,7 @@ async def running_hub(settings: Settings, connect_timeout: float = 5.0) -> Async
     hub.connect_timeout = connect_timeout
     async with hub:
         host, port = settings.http_hostport
-        async with ApiServer(hub, host, port):
+        async with ApiServer(hub.api_context(), host, port):
             yield hub
 
 

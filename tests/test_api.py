@@ -172,7 +172,7 @@ async def test_open_routes_metrics_and_json_errors(mosquitto: MosquittoProcess, 
 def _app_routes(hub: Hub) -> list[Any]:
     from hub.api import build_app
 
-    return list(build_app(hub).router.routes())
+    return list(build_app(hub.api_context()).router.routes())
 
 
 def _samples(text: str) -> dict[str, float]:
@@ -289,7 +289,7 @@ async def test_websocket_streams_state_changes_and_answers(mosquitto: MosquittoP
             assert (await ws.receive_json())["type"] == "auth_ok"
             await ws.send_json({"type": "ping", "id": 1})
             assert await _next(ws, "pong") == {"type": "pong", "id": 1}
-        await wait_for(lambda: not hub._listeners, what="listeners removed")
+        await wait_for(lambda: len(hub.bus) == 0, what="listeners removed")
 
 
 async def _next(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, Any]:

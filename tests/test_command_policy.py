@@ -173,13 +173,11 @@ async def test_a_command_that_cannot_be_logged_is_not_sent(mosquitto: MosquittoP
 
 
 async def test_bad_text_gets_an_error_on_every_interface(mosquitto: MosquittoProcess, tmp_path: Path) -> None:
-    from hub.hermes import Hermes
-    from hub.textcmd import TextCommands
 
     lone = '{"text": "turn on \\ud800", "id": "s"}'
     peer = Peer(mosquitto.port).start()
     try:
-        async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim), TextCommands(hub), Hermes(hub):
+        async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim), hub.text_commands(), hub.hermes():
             for topic in ("hub/command/result", "hermes/error/nlu"):
                 peer.subscribe(topic)
             host, port = settings.http_hostport

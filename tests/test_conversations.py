@@ -16,7 +16,6 @@ from hub.broker import MosquittoProcess
 from hub.commands.compound import split_compound
 from hub.commands.conversation import Conversations, follow_up
 from hub.domain import Parse, Slot
-from hub.textcmd import TextCommands
 from tests.hubs import Api
 from tests.mqtt_helpers import Peer, wait_for
 from tests.test_api import live_hub
@@ -110,7 +109,7 @@ async def test_compound_sentences_act_whole_or_not_at_all(
     try:
         peer.subscribe(LAMP)
         peer.subscribe("cmnd/kettle/POWER")
-        async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim), TextCommands(hub):
+        async with live_hub(mosquitto, tmp_path) as (hub, settings, _sim), hub.text_commands():
             monkeypatch.setattr(hub.assistant, "parse", fake_parser(TABLE))
             peer.subscribe("hub/command/result")
             status, body = await Api(settings).post(

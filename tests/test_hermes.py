@@ -13,7 +13,6 @@ from hub.broker import MosquittoProcess
 from hub.demo import Simulator, load_home
 from hub.domain import Parse, Slot
 from hub.hermes import (
-    Hermes,
     HermesPayloadError,
     HermesSlot,
     NluError,
@@ -25,7 +24,6 @@ from hub.hermes import (
     messages_for,
     slot_value,
 )
-from hub.textcmd import TextCommands
 from tests.hubs import hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
 from tests.test_textcmd import FakeTable, data_dir_with_model, fake_parser, listening
@@ -167,7 +165,7 @@ async def test_query_with_the_trained_model(
     settings = hub_settings(data_dir_with_model(tmp_path, model), mosquitto.url)
     peer = _hermes_peer(mosquitto.port)
     try:
-        async with running_hub(settings) as hub, Hermes(hub, execute=False):
+        async with running_hub(settings) as hub, hub.hermes(execute=False):
             await wait_for(lambda: len(hub.registry) == len(HOME), what="all entities discovered")
             await wait_for(lambda: hub.assistant.parser is not None, what="model loaded")
             await listening(peer, "hermes/nlu/query", "hermes/error/nlu", b"probe")
@@ -222,7 +220,7 @@ async def test_execute_flag_filter_and_errors(
     settings = hub_settings(data_dir_with_model(tmp_path, None), mosquitto.url, command_allow=("light",))
     peer = _hermes_peer(mosquitto.port)
     try:
-        async with running_hub(settings) as hub, Hermes(hub, execute=execute), TextCommands(hub):
+        async with running_hub(settings) as hub, hub.hermes(execute=execute), hub.text_commands():
             monkeypatch.setattr(hub.assistant, "parse", fake_parser(QUERIES_TABLE))
             await wait_for(lambda: len(hub.registry) == len(HOME), what="all entities discovered")
             await listening(peer, "hermes/nlu/query", "hermes/error/nlu", b"probe")

@@ -71,7 +71,7 @@ def _feed(hub: Hub) -> dict[str, int]:
     def one(topic: str, payload: str, retain: bool) -> None:
         if topic in home_topics:
             fed["removed_real"] += 1
-        hub._on_messages([Received(topic, payload.encode("utf-8", "surrogatepass"), retain, 0, time.monotonic())])
+        hub.ingest.on_messages([Received(topic, payload.encode("utf-8", "surrogatepass"), retain, 0, time.monotonic())])
         fed["count"] += 1
 
     one()

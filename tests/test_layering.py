@@ -68,3 +68,13 @@ def test_core_does_not_reach_into_the_model_package(path: Path) -> None:
     """The resolver, codecs and command path share `hub.text` with the NLU, never `hub.nlu` itself."""
     bad = sorted(n for n in _imports(path) if n == "hub.nlu" or n.startswith("hub.nlu."))
     assert not bad, f"{path.relative_to(ROOT)} imports the model package: {bad}"
+
+
+_INTERFACES = [ROOT / "textcmd.py", ROOT / "topicservice.py",
+               *sorted(p for name in ("api", "hermes", "wyoming") for p in (ROOT / name).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", _INTERFACES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_interfaces_get_narrow_objects_not_the_hub(path: Path) -> None:
+    """Interfaces receive the command service and a state view from the composition root, never `Hub`."""
+    assert "hub.app" not in _imports(path), f"{path.relative_to(ROOT)} imports hub.app"

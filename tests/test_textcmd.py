@@ -21,7 +21,6 @@ from hub.textcmd import (
     CommandPayloadError,
     CommandResult,
     TextCommand,
-    TextCommands,
 )
 from tests.hubs import hub_settings, running_hub
 from tests.mqtt_helpers import Peer, wait_for
@@ -153,7 +152,7 @@ async def test_text_topic_answers_and_survives_bad_input(
     settings = hub_settings(data_dir_with_model(tmp_path, model), mosquitto.url)
     peer = Peer(mosquitto.port).start()
     try:
-        async with running_hub(settings) as hub, TextCommands(hub):
+        async with running_hub(settings) as hub, hub.text_commands():
             await _started(hub)
             await wait_for(lambda: hub.assistant.parser is not None, what="model loaded")
             await listening(peer, "hub/command", "hub/command/result")
@@ -204,7 +203,7 @@ async def test_allow_list_refuses_and_confirms(
     settings = _allow_settings(tmp_path, mosquitto.url, ("light", "lock.front_door"))
     peer = Peer(mosquitto.port).start()
     try:
-        async with running_hub(settings) as hub, TextCommands(hub):
+        async with running_hub(settings) as hub, hub.text_commands():
             monkeypatch.setattr(hub.assistant, "parse", fake_parser(COMMANDS))
             await _started(hub)
             await listening(peer, "hub/command", "hub/command/result")
@@ -265,7 +264,7 @@ async def test_retained_commands_are_ignored(
         async with running_hub(settings) as hub:
             monkeypatch.setattr(hub.assistant, "parse", fake_parser(COMMANDS))
             peer.subscribe("cmnd/kettle/POWER")
-            async with TextCommands(hub) as service:
+            async with hub.text_commands() as service:
                 await _started(hub)
                 await listening(peer, "hub/command", "hub/command/result")
                 await _ask(peer, "turn on the floor lamp", 1)  # the live one is answered …

@@ -197,7 +197,7 @@ async def test_zeroconf_announces_wyoming() -> None:
 # -- robustness: a server over a hub without a model -----------------------------------------------
 @contextlib.asynccontextmanager
 async def wyoming_over(hub: Hub, **kwargs: Any) -> AsyncIterator[WyomingServer]:
-    commands = HubCommands(hub)
+    commands = hub.wyoming_commands()
     async with WyomingServer(commands, commands, "127.0.0.1", free_port(), **kwargs) as server:
         yield server
 
@@ -300,7 +300,7 @@ async def test_a_failing_command_is_an_error_event_not_a_dead_server(bare_hub: H
 
 async def test_a_taken_port_is_a_clear_error(bare_hub: Hub) -> None:
     async with wyoming_over(bare_hub) as server:
-        second = WyomingServer(HubCommands(bare_hub), HubCommands(bare_hub), "127.0.0.1", server.port)
+        second = WyomingServer(bare_hub.wyoming_commands(), bare_hub.wyoming_commands(), "127.0.0.1", server.port)
         with pytest.raises(WyomingListenError, match=f"cannot serve Wyoming on 127.0.0.1:{server.port}.*HUB_WYOMING"):
             await second.start()
         await second.stop()

@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.api.common import bad_request, error, hub_of, json_response, read_json
-from hub.app import Hub
+from hub.api.common import bad_request, error, json_response, read_json
+from hub.api.context import ApiContext, context_of
 from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
 
 routes = web.RouteTableDef()
@@ -25,7 +25,8 @@ class CommandError(Exception):
         self.status = status
 
 
-async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") -> tuple[int, dict[str, Any]]:
+async def run_command(ctx: ApiContext, body: Mapping[str, Any],
+                      source: str = "api") -> tuple[int, dict[str, Any]]:
     """Carry out `{"text", "lang", "execute", "conversation_id", "area"}` or `{"confirm": id}` (shared
     with the WebSocket, whose `source` is `websocket`). `area` is the room the request comes from:
     "here" in the sentence means it.
@@ -50,7 +51,7 @@ async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") ->
         confirm_id = body["confirm"]
         if not isinstance(confirm_id, (str, int)) or isinstance(confirm_id, bool):
             raise CommandError(400, "`confirm` must be the confirm_id string of a pending command.")
-        result = await hub.commands.confirm(str(confirm_id), requester)
+        result = await ctx.commands.confirm(str(confirm_id), requester)
         status = 200 if result.outcome is Outcome.EXECUTED else _STATUS.get(result.outcome, 404)
         return status, result.as_contract()
     text = body.get("text")
@@ -64,7 +65,7 @@ async def run_command(hub: Hub, body: Mapping[str, Any], source: str = "api") ->
     execute = body.get("execute", True)
     if not isinstance(execute, bool):
         raise CommandError(400, "`execute` must be true or false.")
-    result = await hub.commands.run_text(text, lang, requester, execute=execute)
+    result = await ctx.commands.run_text(text, lang, requester, execute=execute)
     return _STATUS.get(result.outcome, 200), result.as_contract()
 
 
@@ -73,7 +74,7 @@ async def command(request: web.Request) -> web.Response:
     """`{"text", "lang"}` → the `hub ask` object plus `outcome`; `{"confirm": id}` confirms."""
     body = await read_json(request)
     try:
-        status, result = await run_command(hub_of(request), body)
+        status, result = await run_command(context_of(request), body)
     except CommandError as err:
         return error(err.status, str(err))
     return json_response(result, status=status)
@@ -85,7 +86,7 @@ async def recent_commands(request: web.Request) -> web.Response:
     raw = request.query.get("limit", "50")
     if not raw.isdigit() or not 1 <= int(raw) <= 500:
         raise bad_request("`limit` must be a whole number from 1 to 500.")
-    rows = await hub_of(request).store.recent_commands(int(raw))
+    rows = await context_of(request).store.recent_commands(int(raw))
     return json_response([_row(r) for r in rows])
 
 

@@ -1,4 +1,4 @@
-"""What every route module shares: the hub key, JSON responses, body parsing, timestamps."""
+"""What every route module shares: JSON responses, body parsing, timestamps."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
-
-from hub.app import Hub
-
-HUB_KEY: web.AppKey[Hub] = web.AppKey("hub", Hub)
-"""Where `build_app` keeps the hub on the application."""
-
-
-def hub_of(request: web.Request) -> Hub:
-    """The hub serving `request`.
-
-    Args:
-        request: The current request.
-    """
-    return request.app[HUB_KEY]
 
 
 def dumps(value: Any) -> str:

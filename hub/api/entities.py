@@ -10,7 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from hub import codecs
-from hub.api.common import hub_of, json_response
+from hub.api.common import json_response
+from hub.api.context import context_of
 from hub.domain import Entity
 
 routes = web.RouteTableDef()
@@ -48,7 +49,7 @@ def entity_dict(entity: Entity) -> dict[str, Any]:
 @routes.get("/api/entities")
 async def entities(request: web.Request) -> web.Response:
     """Every entity of the registry, sorted by id."""
-    items = sorted(hub_of(request).registry.entities(), key=lambda e: e.entity_id)
+    items = sorted(context_of(request).registry.entities(), key=lambda e: e.entity_id)
     return json_response([entity_dict(e) for e in items])
 
 
@@ -56,7 +57,7 @@ async def entities(request: web.Request) -> web.Response:
 async def areas(request: web.Request) -> web.Response:
     """Areas with the ids of their entities, sorted by name."""
     by_area: dict[str, list[str]] = {}
-    for entity in hub_of(request).registry.entities():
+    for entity in context_of(request).registry.entities():
         if entity.area:
             by_area.setdefault(entity.area, []).append(entity.entity_id)
     return json_response([
@@ -68,9 +69,9 @@ async def areas(request: web.Request) -> web.Response:
 @routes.get("/api/devices")
 async def devices(request: web.Request) -> web.Response:
     """Devices with their entities, and zigbee2mqtt's facts where a bridge described the device."""
-    hub = hub_of(request)
+    ctx = context_of(request)
     out: dict[str, dict[str, Any]] = {}
-    for entity in sorted(hub.registry.entities(), key=lambda e: e.entity_id):
+    for entity in sorted(ctx.registry.entities(), key=lambda e: e.entity_id):
         device = entity.device
         if device is None:
             continue
@@ -86,7 +87,7 @@ async def devices(request: web.Request) -> web.Response:
                 "identifiers": list(device.identifiers),
                 "via_device": device.via_device,
                 "entities": [],
-                "zigbee2mqtt": _bridge_facts(hub.bridge_devices, device.identifiers),
+                "zigbee2mqtt": _bridge_facts(ctx.bridge_devices, device.identifiers),
             }
         item["entities"].append(entity.entity_id)
     return json_response(list(out.values()))

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from hub.api.common import bad_request, error, hub_of, json_response, parse_time
+from hub.api.common import bad_request, error, json_response, parse_time
+from hub.api.context import context_of
 from hub.domain import utcnow
 
 routes = web.RouteTableDef()
@@ -34,10 +35,10 @@ async def _period(request: web.Request, start_text: str | None) -> web.Response:
         raise bad_request("`filter_entity_id` is required (one or more entity ids, comma separated).")
     if len(wanted) > MAX_ENTITIES:
         raise bad_request(f"At most {MAX_ENTITIES} entities per request.")
-    hub, limit = hub_of(request), _limit(request)
+    ctx, limit = context_of(request), _limit(request)
     out = []
     for entity_id in dict.fromkeys(wanted):
-        states = await hub.store.history(entity_id, start, end, limit)
+        states = await ctx.store.history(entity_id, start, end, limit)
         if states:
             out.append([s.as_dict() for s in states])
     return json_response(out)
@@ -61,8 +62,8 @@ async def entity_history(request: web.Request) -> web.Response:
     entity_id = request.match_info["entity_id"]
     start = parse_time(request.query.get("start"), "start")
     end = parse_time(request.query.get("end"), "end")
-    hub = hub_of(request)
-    states = await hub.store.history(entity_id, start, end, _limit(request))
-    if not states and entity_id not in hub.registry and not await hub.store.history(entity_id, limit=1):
+    ctx = context_of(request)
+    states = await ctx.store.history(entity_id, start, end, _limit(request))
+    if not states and entity_id not in ctx.registry and not await ctx.store.history(entity_id, limit=1):
         return error(404, "Entity not found (neither provided nor recorded).")
     return json_response([s.as_dict() for s in states])

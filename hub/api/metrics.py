@@ -7,15 +7,13 @@ from collections.abc import Iterable, Sequence
 
 from aiohttp import web
 
-from hub.api.common import hub_of
-from hub.app import Hub
+from hub.api.context import ApiContext, context_of
 from hub.commands import Outcome
 
 routes = web.RouteTableDef()
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
-"""Every command outcome, each exported (zero until it happens)."""
-"""Outcomes of `Hub.handle_text`; each always has a `hub_commands_total` sample."""
+"""Every command outcome: each always has a `hub_commands_total` sample (zero until it happens)."""
 PARSE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 """Upper bounds (seconds) of the `hub_parse_seconds` buckets; `+Inf` is added."""
 
@@ -79,17 +77,17 @@ def _metric(name: str, kind: str, help_text: str, samples: Iterable[str]) -> lis
     return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
 
 
-def render(hub: Hub, histogram: ParseHistogram) -> str:
+def render(ctx: ApiContext, histogram: ParseHistogram) -> str:
     """The exposition text for `hub`.
 
     Args:
-        hub: The hub.
+        ctx: The API context.
         histogram: The parse-time histogram, brought up to date here.
     """
-    histogram.take(hub.assistant.parse_seconds)
-    counters = hub.counters
-    messages_out = hub.mqtt.published if hub.mqtt is not None else 0
-    lag = hub.store.stats.last_commit_lag
+    histogram.take(ctx.parse_seconds())
+    counters = ctx.counters
+    messages_out = ctx.published()
+    lag = ctx.store.stats.last_commit_lag
     outcomes = [f'hub_commands_total{{outcome="{o}"}} {counters.get(f"text_{o}", 0)}' for o in OUTCOMES]
     lines = [
         *_metric("hub_mqtt_messages_in_total", "counter", "MQTT messages received.",
@@ -103,9 +101,9 @@ def render(hub: Hub, histogram: ParseHistogram) -> str:
                  "Seconds from the oldest enqueue of the last committed state batch to its commit.",
                  [f"hub_db_write_lag_seconds {0.0 if lag is None else lag}"]),
         *_metric("hub_db_write_queue", "gauge", "States waiting to be written.",
-                 [f"hub_db_write_queue {hub.store.stats.queue_length}"]),
+                 [f"hub_db_write_queue {ctx.store.stats.queue_length}"]),
         *_metric("hub_entities", "gauge", "Entities the hub provides.",
-                 [f"hub_entities {len(hub.registry)}"]),
+                 [f"hub_entities {len(ctx.registry)}"]),
         *_metric("hub_discovery_errors_total", "counter", "Discovery messages skipped as invalid.",
                  [f"hub_discovery_errors_total {counters.get('discovery_errors', 0)}"]),
     ]
@@ -115,5 +113,5 @@ def render(hub: Hub, histogram: ParseHistogram) -> str:
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format, version 0.0.4."""
-    text = render(hub_of(request), request.app[PARSE_HISTOGRAM])
+    text = render(context_of(request), request.app[PARSE_HISTOGRAM])
     return web.Response(text=text, headers={"Content-Type": CONTENT_TYPE})

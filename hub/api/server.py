@@ -11,8 +11,8 @@ from aiohttp import web
 from hub.api import commands, entities, history, metrics, openapi, services, states, websocket
 from hub.api import web as page
 from hub.api.auth import auth_middleware, loggable_path
-from hub.api.common import HUB_KEY, error
-from hub.app import Hub
+from hub.api.common import error
+from hub.api.context import CONTEXT_KEY, ApiContext
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,17 +42,17 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
                             status=500, content_type="application/json")
 
 
-def build_app(hub: Hub, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) -> web.Application:
-    """The API application for `hub`.
+def build_app(ctx: ApiContext, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) -> web.Application:
+    """The API application over `ctx` (`Hub.api_context()`).
 
     Args:
-        hub: The hub to serve.
+        ctx: What the routes may use of the hub.
         ws_queue_size: Messages a WebSocket client may have waiting before it is dropped.
     """
-    trusted = (hub.settings.ingress_proxy,) if hub.settings.ingress_proxy else ()
-    middlewares = [json_errors, auth_middleware(hub.token, trusted), openapi.unknown_query]
+    trusted = (ctx.ingress_proxy,) if ctx.ingress_proxy else ()
+    middlewares = [json_errors, auth_middleware(ctx.token, trusted), openapi.unknown_query]
     app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
-    app[HUB_KEY] = hub
+    app[CONTEXT_KEY] = ctx
     app[websocket.QUEUE_SIZE] = ws_queue_size
     app[websocket.UNAUTHENTICATED] = [0]
     app[metrics.PARSE_HISTOGRAM] = metrics.ParseHistogram()
@@ -63,17 +63,17 @@ def build_app(hub: Hub, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_SIZE) ->
 
 
 class ApiServer:
-    """Serves `build_app(hub)` on host:port as an async context manager."""
+    """Serves `build_app(ctx)` on host:port as an async context manager."""
 
-    def __init__(self, hub: Hub, host: str, port: int) -> None:
-        self.hub = hub
+    def __init__(self, ctx: ApiContext, host: str, port: int) -> None:
+        self.ctx = ctx
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         """Bind and start serving."""
-        self._runner = web.AppRunner(build_app(self.hub), access_log=None)
+        self._runner = web.AppRunner(build_app(self.ctx), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.api.common import hub_of, json_response, read_json
-from hub.app import Hub
+from hub.api.common import json_response, read_json
+from hub.api.context import ApiContext, context_of
 from hub.commands import Outcome, Requester
 from hub.errors import CodecError, UnknownEntityError
 
@@ -39,12 +39,12 @@ class ServiceError(Exception):
                 "outcome": Outcome.NEEDS_CONFIRMATION.value}
 
 
-async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any],
+async def call(ctx: ApiContext, domain: str, service: str, data: Mapping[str, Any],
                source: str = "api") -> list[dict[str, Any]]:
     """Call a service and return the named entities' current states (shared with the WebSocket).
 
     Args:
-        hub: The hub.
+        ctx: The API context.
         domain: `light`, `switch`, …
         service: `turn_on`, `set_temperature`, …
         data: `entity_id` (a string or a list) and the service's arguments.
@@ -56,7 +56,7 @@ async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any],
             safely now (command log or broker unavailable).
     """
     try:
-        result = await hub.commands.call_service(domain, service, data, Requester(source, "token"))
+        result = await ctx.commands.call_service(domain, service, data, Requester(source, "token"))
     except UnknownEntityError as err:
         raise ServiceError(404, str(err)) from None
     except CodecError as err:
@@ -71,7 +71,7 @@ async def call(hub: Hub, domain: str, service: str, data: Mapping[str, Any],
         raise ServiceError(503, result.error or "not carried out")
     ids = data.get("entity_id")
     wanted = [i.strip() for i in ids.split(",")] if isinstance(ids, str) else list(ids or [])
-    current = await hub.read_states()
+    current = await ctx.states.read_all()
     return [current[i].as_dict() for i in wanted if isinstance(i, str) and i in current]
 
 
@@ -81,7 +81,7 @@ async def call_service(request: web.Request) -> web.Response:
     body = await read_json(request)
     try:
         domain, service = request.match_info["domain"], request.match_info["service"]
-        states = await call(hub_of(request), domain, service, body)
+        states = await call(context_of(request), domain, service, body)
     except ServiceError as err:
         return json_response(err.body(), status=err.status)
     return json_response(states)

@@ -24,9 +24,9 @@ from aiohttp import WSMsgType, web
 
 from hub.api.auth import AUTHENTICATED
 from hub.api.commands import CommandError, run_command
-from hub.api.common import dumps, hub_of
+from hub.api.common import dumps
+from hub.api.context import ApiContext, context_of
 from hub.api.services import ServiceError, call
-from hub.app import Hub
 from hub.commands.validate import is_valid_unicode
 from hub.domain import State
 from hub.token import token_matches
@@ -127,12 +127,12 @@ async def _authenticate(ws: web.WebSocketResponse, token: str, request: web.Requ
     return False
 
 
-async def _answer(hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
+async def _answer(ctx: ApiContext, data: Mapping[str, Any]) -> dict[str, Any]:
     """The `result` message for one request."""
     kind, msg_id = data.get("type"), data.get("id")
     try:
         if kind == "command":
-            status, result = await run_command(hub, data, source="websocket")
+            status, result = await run_command(ctx, data, source="websocket")
             if status != 200:
                 return _failure(msg_id, status, str(result.get("error")))
             return {"type": "result", "id": msg_id, "success": True, "result": result}
@@ -144,11 +144,11 @@ async def _answer(hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
             target = data.get("target") or {}
             if not isinstance(service_data, dict) or not isinstance(target, dict):
                 return _failure(msg_id, 400, "`service_data` and `target` must be objects.")
-            states = await call(hub, domain, service, {**service_data, **target}, source="websocket")
+            states = await call(ctx, domain, service, {**service_data, **target}, source="websocket")
             return {"type": "result", "id": msg_id, "success": True, "result": states}
         if kind == "get_states":
             return {"type": "result", "id": msg_id, "success": True,
-                    "result": [s.as_dict() for s in (await hub.read_states()).values()]}
+                    "result": [s.as_dict() for s in (await ctx.states.read_all()).values()]}
         if kind == "ping":
             return {"type": "pong", "id": msg_id}
     except ServiceError as err:
@@ -165,7 +165,7 @@ def _failure(msg_id: Any, code: int, message: str) -> dict[str, Any]:
 @routes.get("/api/websocket")
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     """Upgrade to a WebSocket and serve one client until it leaves."""
-    hub = hub_of(request)
+    ctx = context_of(request)
     authenticated = bool(request.get(AUTHENTICATED, False))
     waiting = request.app[UNAUTHENTICATED]
     if not authenticated and waiting[0] >= MAX_UNAUTHENTICATED:
@@ -178,7 +178,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         waiting[0] += 1
         try:
             await ws.prepare(request)
-            if not await _authenticate(ws, hub.token, request):
+            if not await _authenticate(ws, ctx.token, request):
                 return ws
         finally:
             waiting[0] -= 1
@@ -186,7 +186,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         await ws.prepare(request)
     await ws.send_json({"type": "auth_ok"})
     client = Client(ws, request.app.get(QUEUE_SIZE, DEFAULT_QUEUE_SIZE))
-    remove = hub.add_state_listener(client.on_states)
+    remove = ctx.states.subscribe(client.on_states)
     sender = asyncio.create_task(client.drain(), name="ws-send")
     try:
         async for msg in ws:
@@ -203,7 +203,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
             if not is_valid_unicode(data):
                 client.send(_failure(None, 400, "The message is not valid Unicode (a lone surrogate)."))
                 continue
-            client.send(await _answer(hub, data))
+            client.send(await _answer(ctx, data))
     finally:
         remove()
         sender.cancel()

@@ -117,6 +117,14 @@ class CommandService:
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- entry points ------------------------------------------------------------------------
+    async def parse(self, text: str, lang: str | None = None) -> Parse:
+        """Understand `text` only (Hermes and Wyoming answer with the parse before acting).
+
+        Raises:
+            ModelNotReadyError: No language model yet.
+        """
+        return await self._parse(text, lang or self.language)
+
     async def run_text(self, text: str, lang: str | None, requester: Requester, *, execute: bool = True,
                        allow: Collection[str] = (), confirmable: bool = True) -> CommandResult:
         """Understand `text` and, with `execute`, carry it out.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Sequence
 
-from hub.commands import Requester
+from hub.commands import CommandService, Requester
 from hub.domain import Message, Parse
 from hub.errors import HubError, ModelNotReadyError
 from hub.hermes.messages import (
@@ -23,12 +22,9 @@ from hub.hermes.messages import (
     messages_for,
     payload_json,
 )
-from hub.mqtt import Received
+from hub.mqtt import MqttClient, Received
 from hub.textcmd import MAX_INFLIGHT
 from hub.topicservice import TopicService
-
-if TYPE_CHECKING:
-    from hub.app import Hub
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,12 +33,19 @@ class Hermes(TopicService):
     """The Hermes NLU service.
 
     Args:
-        hub: The started hub.
+        commands: The command service (it parses, and with `execute` carries out).
+        mqtt: The hub's MQTT client (started).
+        language: The language of a query that names none Hermes knows.
+        allow: `command_allow`: what Hermes may act on (empty: everything).
         execute: Also carry out recognised commands (off: NLU only, nothing is published to devices).
     """
 
-    def __init__(self, hub: Hub, execute: bool = False) -> None:
-        super().__init__(hub)
+    def __init__(self, commands: CommandService, mqtt: MqttClient, *, language: str = "auto",
+                 allow: Collection[str] = (), execute: bool = False) -> None:
+        super().__init__(mqtt)
+        self.commands = commands
+        self.language = language
+        self.allow = allow
         self.execute = execute
 
     @property
@@ -84,7 +87,7 @@ class Hermes(TopicService):
         lang = hub_lang(query.lang)
         parse: Parse | None
         try:
-            parse = await self.hub.assistant.parse(query.input, lang or self.hub.settings.language)
+            parse = await self.commands.parse(query.input, lang or self.language)
         except ModelNotReadyError as err:
             _LOGGER.warning("Hermes query not understood: %s", err)
             parse = None
@@ -93,8 +96,7 @@ class Hermes(TopicService):
         if self.execute and parse is not None and isinstance(result, NluIntent):
             # Hermes has no way to confirm: sensitive actions are refused, never left pending.
             requester = Requester("hermes", query.site_id or "", query.session_id)
-            outcome = await self.hub.commands.run_parsed(
-                parse, requester, allow=self.hub.settings.command_allow, confirmable=False)
+            outcome = await self.commands.run_parsed(parse, requester, allow=self.allow, confirmable=False)
             text = outcome.answer or outcome.error
             if query.session_id and isinstance(text, str):
                 end = {"sessionId": query.session_id, "text": text}
@@ -102,8 +104,7 @@ class Hermes(TopicService):
 
     def _publish(self, messages: Sequence[Message]) -> None:
         try:
-            mqtt = self._mqtt()
             for message in messages:
-                mqtt.publish_nowait(message)
+                self.mqtt.publish_nowait(message)
         except HubError as err:
             _LOGGER.warning("could not publish a Hermes answer: %s", err)
