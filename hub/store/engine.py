@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 import orjson
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -81,6 +81,38 @@ def db_errors(action: str) -> Iterator[None]:
         yield
     except (SQLAlchemyError, OSError) as exc:
         raise StoreError(f"{action} failed: {exc}".splitlines()[0]) from exc
+
+
+_TRANSIENT_SQLSTATES = ("08", "53", "57P", "40")
+"""PostgreSQL SQLSTATE classes worth retrying: connection exception, insufficient resources (disk
+full, out of memory), operator intervention (admin/crash shutdown, cannot connect now), and
+transaction rollback (serialization failure, deadlock)."""
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    for candidate in (exc, orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Locked or full database, lost connection, server restarting: retrying the batch can succeed.
+
+    Only an error that the same rows would always get (a constraint, a bad value) is not
+    transient; those rows are isolated and dropped one by one.
+    """
+    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError | ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    code = _sqlstate(exc)
+    if code is not None:
+        return code.startswith(_TRANSIENT_SQLSTATES)
+    text = str(exc).lower()
+    return any(word in text for word in ("shutting down", "connection", "terminat", "closed", "timeout"))
 
 
 async def create_engine(url: str, busy_timeout: float, engine_options: Mapping[str, Any]) -> AsyncEngine:
