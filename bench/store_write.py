@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hub.domain import State
 from hub.store import Store
-from hub.store.writer import _sqlite_row
+from hub.store.sqlite_batch import sqlite_row
 
 _EXECUTEMANY_APPEND = (
     "INSERT INTO state_history (entity_id, state, attributes, last_changed, last_updated) VALUES (?, ?, ?, ?, ?)"
@@ -59,9 +59,9 @@ async def _executemany_write(self: Any, current: Sequence[State], history: Seque
     """The writer's SQLite path before one-statement batches: a driver step per row."""
     async with self._engine.begin() as conn:
         if current:
-            await conn.exec_driver_sql(_EXECUTEMANY_UPSERT, [_sqlite_row(s) for s in current])
+            await conn.exec_driver_sql(_EXECUTEMANY_UPSERT, [sqlite_row(s) for s in current])
         if history:
-            await conn.exec_driver_sql(_EXECUTEMANY_APPEND, [_sqlite_row(s) for s in history])
+            await conn.exec_driver_sql(_EXECUTEMANY_APPEND, [sqlite_row(s) for s in history])
 
 
 async def _contended(strategy: str, batches: int, busy: bool) -> list[float]:

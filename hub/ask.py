@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hub.commands import plan
+from hub.commands import LANGS, plan
 from hub.commands.compound import merge, split_compound
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import place
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
+from hub.exitcodes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from hub.registry import Registry, Snapshot
 
 _LOGGER = logging.getLogger(__name__)
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def understand(
@@ -104,7 +104,7 @@ def register(subparsers: Any, common: Callable[[argparse.ArgumentParser], None])
     common(p)
     p.add_argument("text", nargs="?", help="the command (default: read standard input, one a line)")
     p.add_argument("--home", type=Path, help="dry run against this home file")
-    p.add_argument("--lang", default="auto", choices=["auto", "en", "zh"])
+    p.add_argument("--lang", default="auto", choices=LANGS)
     p.add_argument("--url", help="URL of a running hub (default from HUB_HTTP / hub.yaml)")
     p.add_argument("--json", action="store_true", help="JSON lines (the default; kept for symmetry)")
     p.add_argument("--conversation", metavar="ID",

@@ -21,10 +21,9 @@ from typing import Any
 from hub import __version__
 from hub.config import Settings, load_settings
 from hub.errors import ConfigError, HubError
+from hub.exitcodes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 
 _LOGGER = logging.getLogger("hub")
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 _EPILOG = """\
 examples:

@@ -17,8 +17,13 @@ from typing import Any
 
 import yaml
 
+from hub.domain import LANGUAGES
 from hub.errors import ConfigError
 from hub.mqtt_url import MqttUrl as MqttUrl  # re-exported: older imports of hub.config.MqttUrl
+
+CONFIRM_TTL = 120.0
+"""Default seconds a sensitive command waits for its confirmation (`confirm_ttl`); the command
+service and `Confirmations` default to it too."""
 
 
 def parse_hostport(value: str, key: str) -> tuple[str, int]:
@@ -89,7 +94,7 @@ class Settings:
     confirm_exempt: tuple[str, ...] = ()
     """Requesters whose sensitive actions need no confirmation: a source (`api`, `websocket`,
     `mqtt`, `wyoming`) or `source:principal` (`mqtt:kitchen-panel`) (HUB_CONFIRM_EXEMPT)."""
-    confirm_ttl: float = 120.0
+    confirm_ttl: float = CONFIRM_TTL
     """Seconds a sensitive command waits for its confirmation (HUB_CONFIRM_TTL)."""
     sensitive_expiry: float = 5.0
     """Seconds a confirmed sensitive command may wait for the broker before it is refused rather
@@ -203,7 +208,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "mqtt.shared_group": ("shared_group", _optional_str),
     "mqtt.reconnect_max": ("reconnect_max", _seconds),
     "mqtt.protocol": ("mqtt_protocol", _mqtt_protocol),
-    "language": ("language", _choice("auto", "en", "zh")),
+    "language": ("language", _choice("auto", *LANGUAGES)),
     "confirm": ("confirm", _choice("sensitive", "never")),
     "model": ("model", _str),
     "train_on_start": ("train_on_start", _bool),

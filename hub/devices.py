@@ -23,9 +23,6 @@ from hub.domain import COMPONENTS
 from hub.errors import ConfigError
 from hub.resources import data_path
 
-LANGUAGES: tuple[str, ...] = ("en", "zh")
-"""Languages the word lists cover."""
-
 _SPACES = re.compile(r"\s+")
 
 

@@ -46,6 +46,9 @@ COMPONENTS: tuple[str, ...] = (
 counted and skipped. The first nine come first: where a word names several components, the
 earlier one wins (`hub.devices.class_words`)."""
 
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+"""Languages the hub understands and answers in: the model, the word lists, Wyoming and Hermes."""
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""

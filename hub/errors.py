@@ -49,3 +49,33 @@ class ModelNotReadyError(HubError):
 
 class UnknownEntityError(HubError):
     """A command named an entity the hub does not provide."""
+
+
+class InvalidText(HubError, ValueError):
+    """A command text that cannot be understood at all (empty, too long, lone surrogates); the message
+    says why."""
+
+
+class CommandError(HubError):
+    """A command request (`POST /api/command`, the WebSocket's `command`) that is unusable.
+
+    `status` is the HTTP status to answer with.
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ServiceError(HubError):
+    """A service call the hub refused or holds back; `status` is the HTTP status to answer with.
+
+    A sensitive call (unlock, open a garage door) is held for a confirmation: status 202 with
+    the `confirm_id` to send back as `{"confirm": id}` on `POST /api/command` (or the WebSocket's
+    `command`).
+    """
+
+    def __init__(self, status: int, message: str, confirm_id: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.confirm_id = confirm_id

@@ -10,19 +10,12 @@ from aiohttp import web
 from hub.api.common import bad_request, error, json_response, read_json
 from hub.api.context import ApiContext, context_of
 from hub.commands import LANGS, MAX_TEXT, Outcome, Requester
+from hub.errors import CommandError
 
 routes = web.RouteTableDef()
 
 _STATUS = {Outcome.INVALID: 400, Outcome.FAILED: 503, Outcome.BUSY: 503}
 """HTTP status by outcome; every other outcome is a 200 with the result."""
-
-
-class CommandError(Exception):
-    """A command request that is unusable; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 async def run_command(ctx: ApiContext, body: Mapping[str, Any],

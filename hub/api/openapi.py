@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from hub.api.common import error, json_response
-from hub.commands import Outcome
+from hub.commands import LANGS, MAX_TEXT, Outcome
 
 routes = web.RouteTableDef()
 
@@ -107,9 +107,9 @@ SCHEMAS: dict[str, Any] = {
         "description": "A sentence (`text`, with `lang` and `execute`), or `confirm` alone.",
         "anyOf": [{"required": ["text"]}, {"required": ["confirm"]}],
         "properties": {
-            "text": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S",
+            "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S",
                      "example": "turn on the kitchen lights"},
-            "lang": {"type": "string", "enum": ["auto", "en", "zh"]},
+            "lang": {"type": "string", "enum": list(LANGS)},
             "execute": {"type": "boolean", "description": "false: understand only (a dry run)."},
             "confirm": {"type": "string",
                         "description": "The confirm_id of a command that needs confirmation."},

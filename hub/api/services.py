@@ -11,32 +11,18 @@ from aiohttp import web
 from hub.api.common import json_response, read_json
 from hub.api.context import ApiContext, context_of
 from hub.commands import Outcome, Requester
-from hub.errors import CodecError, UnknownEntityError
+from hub.errors import CodecError, ServiceError, UnknownEntityError
 
 _LOGGER = logging.getLogger(__name__)
 
 routes = web.RouteTableDef()
 
 
-class ServiceError(Exception):
-    """A service call the hub refused or holds back; `status` is the HTTP status to answer with.
-
-    A sensitive call (unlock, open a garage door) is held for a confirmation: status 202 with
-    the `confirm_id` to send back as `{"confirm": id}` on `POST /api/command` (or the WebSocket's
-    `command`).
-    """
-
-    def __init__(self, status: int, message: str, confirm_id: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.confirm_id = confirm_id
-
-    def body(self) -> dict[str, Any]:
-        """`{"message"}` as Home Assistant answers errors, plus `confirm_id` and `outcome` when held."""
-        if self.confirm_id is None:
-            return {"message": str(self)}
-        return {"message": str(self), "confirm_id": self.confirm_id,
-                "outcome": Outcome.NEEDS_CONFIRMATION.value}
+def error_body(err: ServiceError) -> dict[str, Any]:
+    """`{"message"}` as Home Assistant answers errors, plus `confirm_id` and `outcome` when held."""
+    if err.confirm_id is None:
+        return {"message": str(err)}
+    return {"message": str(err), "confirm_id": err.confirm_id, "outcome": Outcome.NEEDS_CONFIRMATION.value}
 
 
 async def call(ctx: ApiContext, domain: str, service: str, data: Mapping[str, Any],
@@ -83,5 +69,5 @@ async def call_service(request: web.Request) -> web.Response:
         domain, service = request.match_info["domain"], request.match_info["service"]
         states = await call(context_of(request), domain, service, body)
     except ServiceError as err:
-        return json_response(err.body(), status=err.status)
+        return json_response(error_body(err), status=err.status)
     return json_response(states)

@@ -23,12 +23,13 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from hub.api.auth import AUTHENTICATED
-from hub.api.commands import CommandError, run_command
+from hub.api.commands import run_command
 from hub.api.common import dumps
 from hub.api.context import ApiContext, context_of
-from hub.api.services import ServiceError, call
+from hub.api.services import call, error_body
 from hub.commands.validate import is_valid_unicode
 from hub.domain import State
+from hub.errors import CommandError, ServiceError
 from hub.token import token_matches
 
 _LOGGER = logging.getLogger(__name__)
@@ -152,7 +153,8 @@ async def _answer(ctx: ApiContext, data: Mapping[str, Any]) -> dict[str, Any]:
         if kind == "ping":
             return {"type": "pong", "id": msg_id}
     except ServiceError as err:
-        return {"type": "result", "id": msg_id, "success": False, "error": {"code": err.status, **err.body()}}
+        error = {"code": err.status, **error_body(err)}
+        return {"type": "result", "id": msg_id, "success": False, "error": error}
     except CommandError as err:
         return _failure(msg_id, err.status, str(err))
     return _failure(msg_id, 400, f"Unknown message type {kind!r}.")

@@ -9,7 +9,7 @@ undefined, so templates use `| d` as HA's examples do. State messages are read t
 `state_template` ("on"/"off"), `brightness_template`, `color_temp_template`,
 `red_template`/`green_template`/`blue_template` and `effect_template`.
 
-The turn-on data arrives already normalised by `hub.codecs.light` (brightness 0–255, the colour
+The turn-on data arrives already normalised by `hub.codecs.light_modes` (brightness 0–255, the colour
 converted to a mode `color_modes` offers).
 """
 

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hub.config import CONFIRM_TTL
 from hub.domain import Action
 
 
@@ -39,7 +40,7 @@ class Confirmations:
         clock: Monotonic seconds (tests pass their own).
     """
 
-    def __init__(self, ttl: float = 120.0, cap: int = 256, per_requester: int = 8,
+    def __init__(self, ttl: float = CONFIRM_TTL, cap: int = 256, per_requester: int = 8,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.cap = cap

@@ -31,6 +31,7 @@ from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
+from hub.config import CONFIRM_TTL
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
 from hub.errors import CodecError, HubError, ModelNotReadyError, UnknownEntityError
@@ -64,7 +65,8 @@ class Policy:
     """`sensitive` or `never`."""
     exempt: frozenset[str] = frozenset()
     """Requesters that need no confirmation: a source (`api`) or `source:principal`."""
-    ttl: float = 120.0
+    ttl: float = CONFIRM_TTL
+    """Seconds a pending confirmation waits (`confirm_ttl`)."""
     sensitive_expiry: float = 5.0
     """Seconds a sensitive command may wait for the broker before it is refused."""
 

@@ -16,22 +16,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from hub.devices import services_for
-from hub.errors import CodecError
+from hub.domain import LANGUAGES
+from hub.errors import CodecError, InvalidText
 
 MAX_TEXT = 1000
 """Longest command text, in characters."""
 MAX_PAYLOAD = 16_384
 """Longest MQTT command or query payload read at all, in bytes (checked before decoding)."""
-LANGS = ("auto", "en", "zh")
+LANGS: tuple[str, ...] = ("auto", *LANGUAGES)
 """Languages a request may name (`auto` detects)."""
 _INT64 = 2**63 - 1
 _MAX_DEPTH = 4
 _MAX_STRING = 1000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-class InvalidText(ValueError):
-    """A command text that cannot be understood at all; the message says why."""
 
 
 def clean_text(text: str) -> str:

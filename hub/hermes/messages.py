@@ -13,7 +13,7 @@ from typing import Any
 
 from hub.commands import MAX_TEXT
 from hub.commands.validate import MAX_PAYLOAD, is_valid_unicode
-from hub.domain import Message, Parse, Slot
+from hub.domain import LANGUAGES, Message, Parse, Slot
 from hub.errors import HubError
 
 QUERY_TOPIC = "hermes/nlu/query"
@@ -361,4 +361,4 @@ def messages_for(result: NluIntent | NluIntentNotRecognized) -> list[Message]:
 def hub_lang(lang: str | None) -> str | None:
     """Hermes `lang` ("en", "en-US", "zh_CN") → the hub's "en"/"zh"; None for anything else."""
     short = (lang or "").replace("_", "-").split("-")[0].lower()
-    return short if short in ("en", "zh") else None
+    return short if short in LANGUAGES else None

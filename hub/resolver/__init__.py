@@ -21,9 +21,10 @@ from hub.domain import Action, Entity, Parse, Slot, State
 from hub.errors import CodecError
 from hub.registry import Snapshot
 from hub.resolver.lexicon import Home, home_of, key
-from hub.resolver.match import Request, Selection, select
+from hub.resolver.match import select
 from hub.resolver.plan import INTENT_COMPONENTS, plan
 from hub.resolver.question import implied_test, quantifier, state_test
+from hub.resolver.selection import Request, Selection
 from hub.text.script import script_of, to_simplified
 
 __all__ = ["INTENT_COMPONENTS", "Resolution", "looks_like_question", "resolve"]

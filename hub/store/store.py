@@ -1,91 +1,28 @@
-"""The `Store`: the hub's database (SQLite by default, PostgreSQL by URL), SQLAlchemy 2.x async."""
+"""The `Store`: the hub's database (SQLite by default, PostgreSQL by URL), SQLAlchemy 2.x async.
+
+Its lifecycle and the one object callers hold. The work is done by the engine (`engine.py`), the
+rows of each table (`entities.py`, `history.py`, `commandlog.py`) and the batched state writer
+(`writer.py`)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import enum
-import functools
-import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from types import TracebackType
-from typing import Any, ParamSpec, Self, TypeVar
+from typing import Any, Self
 
-import orjson
-from sqlalchemy import delete, event, func, select, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.domain import Entity, State, utcnow
+from hub.domain import Entity, State
 from hub.errors import StoreError
-from hub.store import migrations
-from hub.store.schema import (
-    area_id,
-    areas,
-    commands,
-    device_row,
-    devices,
-    dialect_insert,
-    entities,
-    entity_from_row,
-    entity_row,
-    json_dumps,
-    state_from_row,
-    state_history,
-    states,
-    upsert,
-)
+from hub.store.commandlog import log_command, recent_commands
+from hub.store.engine import create_engine, db_errors, migrate, runs_to_the_end
+from hub.store.entities import delete_entities, load_entities, save_entities
+from hub.store.history import current_states, get_state, purge_history, read_history
+from hub.store.schema import areas, commands, devices, entities, state_history, states
 from hub.store.writer import OnCommit, StateWriter, WriterStats
-
-_LOGGER = logging.getLogger(__name__)
-_LOCK_KEY = 0x6875625F73746F72
-"""PostgreSQL advisory lock held while migrating ("hub_stor")."""
-_CHUNK = 500
-"""Ids per `IN (…)` list, well under SQLite's and asyncpg's bound-parameter limits."""
-
-
-_CANCEL_GRACE = 10.0
-"""Seconds a cancelled write may still take to commit or roll back."""
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-def _retrieve(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
-
-
-def _runs_to_the_end(
-    method: Callable[_P, Coroutine[Any, Any, _T]],
-) -> Callable[_P, Awaitable[_T]]:
-    """A write transaction that a cancellation of its caller cannot cut in half.
-
-    Cancelled between two statements, a transaction is never rolled back: its connection keeps
-    SQLite's write lock, and every later write (the entity save on stop, the state writer) waits
-    out `busy_timeout` and fails. The write runs as a task of its own; a cancellation of the
-    caller is delivered once the transaction has committed or rolled back (or after
-    `_CANCEL_GRACE` seconds of a database that does not answer). The flush that
-    `remove_entities` waits for stays cancellable.
-    """
-
-    @functools.wraps(method)
-    async def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        task = asyncio.ensure_future(method(*args, **kwargs))
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            task.add_done_callback(_retrieve)  # the caller was cancelled and gets that instead
-            if not task.done():
-                await asyncio.wait([task], timeout=_CANCEL_GRACE)
-            if not task.done():
-                task.cancel()  # a database that does not answer: give up after all
-            raise
-
-    return run
 
 
 class StoreState(enum.Enum):
@@ -96,26 +33,6 @@ class StoreState(enum.Enum):
     STARTED = "started"
     STOPPING = "stopping"
     STOPPED = "stopped"
-
-
-def _normalise_url(url: str) -> URL:
-    """Add the async driver to plain `sqlite://` and `postgresql://` URLs."""
-    parsed = make_url(url)
-    drivers = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
-    if parsed.drivername in drivers:
-        parsed = parsed.set(drivername=drivers[parsed.drivername])
-    if parsed.get_backend_name() not in drivers:
-        raise StoreError(f"unsupported database URL {parsed.render_as_string(hide_password=True)}")
-    return parsed
-
-
-@contextlib.contextmanager
-def _db_errors(action: str) -> Iterator[None]:
-    """Translate database errors into `StoreError` at the store's boundary."""
-    try:
-        yield
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"{action} failed: {exc}".splitlines()[0]) from exc
 
 
 class Store:
@@ -196,18 +113,8 @@ class Store:
             raise StoreError(f"cannot start a store that is {self._lifecycle.value}")
         self._lifecycle = StoreState.STARTING
         try:
-            self._engine = await self._create_engine()
-            with _db_errors("migrating the database"):
-                async with self._engine.begin() as conn:
-                    if conn.dialect.name == "postgresql":
-                        # Hub instances sharing one database migrate one at a time.
-                        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-                    await conn.run_sync(migrations.upgrade)
-            if self._engine.dialect.name == "sqlite":
-                # The state writer hands SQLite each batch as one JSON array.
-                with _db_errors("checking SQLite's JSON functions (built in since 3.38, else JSON1)"):
-                    async with self._engine.connect() as conn:
-                        await conn.exec_driver_sql("SELECT json_extract('[1]', '$[0]')")
+            self._engine = await create_engine(self._url, self._busy_timeout, self._engine_options)
+            await migrate(self._engine)
         except BaseException:
             await self._dispose()
             self._lifecycle = StoreState.STOPPED
@@ -235,37 +142,6 @@ class Store:
         finally:
             await self._dispose()
             self._lifecycle = StoreState.STOPPED
-
-    async def _create_engine(self) -> AsyncEngine:
-        url = _normalise_url(self._url)
-        options: dict[str, Any] = {
-            "json_serializer": json_dumps,
-            "json_deserializer": orjson.loads,
-        }
-        if url.get_backend_name() == "sqlite":
-            if url.database in (None, "", ":memory:"):
-                # One connection holds the whole database; the pool hands it to one user at a time.
-                options.update(poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0)
-            else:
-                await asyncio.to_thread(Path(url.database).parent.mkdir, parents=True, exist_ok=True)
-        else:
-            # Survive a PostgreSQL restart: test pooled connections before handing them out.
-            options["pool_pre_ping"] = True
-        options.update(self._engine_options)
-        engine = create_async_engine(url, **options)
-        if url.get_backend_name() == "sqlite":
-            busy_ms = int(self._busy_timeout * 1000)
-
-            @event.listens_for(engine.sync_engine, "connect")
-            def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.close()
-
-        return engine
 
     async def _dispose(self) -> None:
         if self._engine is not None:
@@ -324,20 +200,11 @@ class Store:
 
     async def current_states(self) -> dict[str, State]:
         """Every entity's committed current state, by entity id."""
-        engine = self._started()
-        with _db_errors("reading states"):
-            async with engine.connect() as conn:
-                result = await conn.execute(select(states))
-                return {row.entity_id: state_from_row(row) for row in result}
+        return await current_states(self._started())
 
     async def get_state(self, entity_id: str) -> State | None:
         """One entity's committed current state, or None."""
-        engine = self._started()
-        with _db_errors("reading a state"):
-            async with engine.connect() as conn:
-                result = await conn.execute(select(states).where(states.c.entity_id == entity_id))
-                row = result.first()
-        return None if row is None else state_from_row(row)
+        return await get_state(self._started(), entity_id)
 
     async def history(
         self,
@@ -354,62 +221,19 @@ class Store:
             end: Exclusive upper bound; None for no bound.
             limit: At most this many states: the newest ones in the range.
         """
-        engine = self._started()
-        query = select(state_history).where(state_history.c.entity_id == entity_id)
-        if start is not None:
-            query = query.where(state_history.c.last_updated >= start)
-        if end is not None:
-            query = query.where(state_history.c.last_updated < end)
-        query = query.order_by(state_history.c.last_updated.desc(), state_history.c.id.desc()).limit(limit)
-        with _db_errors("reading history"):
-            async with engine.connect() as conn:
-                rows = (await conn.execute(query)).all()
-        return [state_from_row(row) for row in reversed(rows)]
+        return await read_history(self._started(), entity_id, start, end, limit)
 
-    @_runs_to_the_end
+    @runs_to_the_end
     async def purge_history(self, older_than: datetime) -> int:
         """Delete history rows with `last_updated < older_than`; returns how many."""
-        engine = self._started()
-        with _db_errors("purging history"):
-            async with engine.begin() as conn:
-                result = await conn.execute(
-                    delete(state_history).where(state_history.c.last_updated < older_than)
-                )
-        return int(result.rowcount)
+        return await purge_history(self._started(), older_than)
 
     # -- entities ------------------------------------------------------------------------------
 
-    @_runs_to_the_end
+    @runs_to_the_end
     async def save_entities(self, items: Sequence[Entity]) -> None:
         """Insert or update entities with their devices and areas, in one transaction."""
-        engine = self._started()
-        if not items:
-            return
-        now = utcnow()
-        area_rows: dict[str, dict[str, Any]] = {}
-        device_rows: dict[str, dict[str, Any]] = {}
-        entity_rows: dict[str, dict[str, Any]] = {}
-        for entity in items:
-            device_key = None
-            if entity.device is not None and entity.device.key:
-                device_key = entity.device.key
-                device_rows[device_key] = device_row(entity.device)
-            for area in (entity.area, entity.device.suggested_area if entity.device else None):
-                if area:
-                    area_rows.setdefault(area_id(area), {"id": area_id(area), "name": area})
-            entity_rows[entity.entity_id] = entity_row(entity, device_key, now)
-        dialect = engine.dialect.name
-        with _db_errors("saving entities"):
-            async with engine.begin() as conn:
-                if area_rows:
-                    stmt = dialect_insert(dialect, areas).on_conflict_do_nothing(index_elements=["id"])
-                    await conn.execute(stmt, list(area_rows.values()))
-                if device_rows:
-                    await conn.execute(upsert(dialect, devices, "key"), list(device_rows.values()))
-                await conn.execute(
-                    upsert(dialect, entities, "entity_id", exclude=("created",)),
-                    list(entity_rows.values()),
-                )
+        await save_entities(self._started(), items)
 
     async def remove_entities(self, entity_ids: Sequence[str]) -> None:
         """Delete entities and their current states (history stays); drop orphaned devices."""
@@ -422,44 +246,17 @@ class Store:
         await self._writer.flush()
         await self._delete_entities(list(dict.fromkeys(entity_ids)))
 
-    @_runs_to_the_end
+    @runs_to_the_end
     async def _delete_entities(self, ids: list[str]) -> None:
-        engine = self._started()
-        with _db_errors("removing entities"):
-            async with engine.begin() as conn:
-                for i in range(0, len(ids), _CHUNK):
-                    chunk = ids[i : i + _CHUNK]
-                    await conn.execute(delete(states).where(states.c.entity_id.in_(chunk)))
-                    await conn.execute(delete(entities).where(entities.c.entity_id.in_(chunk)))
-                used = select(entities.c.device_key).where(entities.c.device_key.is_not(None))
-                await conn.execute(delete(devices).where(devices.c.key.not_in(used)))
+        await delete_entities(self._started(), ids)
 
     async def load_entities(self) -> list[Entity]:
         """Every saved entity with its device, ordered by entity id."""
-        engine = self._started()
-        query = (
-            select(
-                entities,
-                devices.c.key.label("device_key_"),
-                devices.c.name.label("device_name"),
-                devices.c.manufacturer,
-                devices.c.model,
-                devices.c.sw_version,
-                devices.c.area.label("device_area"),
-                devices.c.via_device,
-                devices.c.extras,
-            )
-            .select_from(entities.outerjoin(devices, entities.c.device_key == devices.c.key))
-            .order_by(entities.c.entity_id)
-        )
-        with _db_errors("loading entities"):
-            async with engine.connect() as conn:
-                rows = (await conn.execute(query)).mappings().all()
-        return [entity_from_row(row) for row in rows]
+        return await load_entities(self._started())
 
     # -- command log ---------------------------------------------------------------------------
 
-    @_runs_to_the_end
+    @runs_to_the_end
     async def log_command(
         self,
         source: str,
@@ -471,30 +268,11 @@ class Store:
         error: str | None = None,
     ) -> int:
         """Record a text command and what came of it; returns its id."""
-        engine = self._started()
-        row = {
-            "ts": utcnow(),
-            "source": source,
-            "text": text,
-            "lang": lang,
-            "parse": dict(parse),
-            "actions": [dict(a) for a in actions],
-            "outcome": outcome,
-            "error": error,
-        }
-        with _db_errors("logging a command"):
-            async with engine.begin() as conn:
-                result = await conn.execute(commands.insert().returning(commands.c.id), row)
-                return int(result.scalar_one())
+        return await log_command(self._started(), source, text, lang, parse, actions, outcome, error)
 
     async def recent_commands(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest logged commands first, as dicts of the `commands` columns (`ts` a datetime)."""
-        engine = self._started()
-        query = select(commands).order_by(commands.c.id.desc()).limit(limit)
-        with _db_errors("reading commands"):
-            async with engine.connect() as conn:
-                rows = (await conn.execute(query)).mappings().all()
-        return [dict(row) for row in rows]
+        return await recent_commands(self._started(), limit)
 
     async def count(self, table: str) -> int:
         """Rows in one of the store's tables (for health pages and tests)."""
@@ -502,7 +280,7 @@ class Store:
         known = {t.name: t for t in (areas, devices, entities, states, state_history, commands)}
         if table not in known:
             raise StoreError(f"no table {table!r}")
-        with _db_errors("counting rows"):
+        with db_errors("counting rows"):
             async with engine.connect() as conn:
                 result = await conn.execute(select(func.count()).select_from(known[table]))
                 return int(result.scalar_one())

@@ -14,16 +14,15 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-import orjson
 from sqlalchemy import Insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.domain import State
 from hub.errors import StoreError
-from hub.store.schema import json_dumps, state_history, state_row, states, upsert
+from hub.store.engine import is_transient
+from hub.store.schema import state_history, state_row, states, upsert
+from hub.store.sqlite_batch import SQLITE_APPEND, SQLITE_UPSERT, sqlite_batches
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,84 +63,6 @@ class WriterStats:
     def rows_written(self) -> int:
         """Rows written to `states` and `state_history` together."""
         return self.states_written + self.history_written
-
-
-_TRANSIENT_SQLSTATES = ("08", "53", "57P", "40")
-"""PostgreSQL SQLSTATE classes worth retrying: connection exception, insufficient resources (disk
-full, out of memory), operator intervention (admin/crash shutdown, cannot connect now), and
-transaction rollback (serialization failure, deadlock)."""
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    orig = getattr(exc, "orig", None)
-    for candidate in (exc, orig, getattr(orig, "__cause__", None)):
-        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
-        if isinstance(code, str):
-            return code
-    return None
-
-
-def _is_transient(exc: BaseException) -> bool:
-    """Locked or full database, lost connection, server restarting: retrying the batch can succeed.
-
-    Only an error that the same rows would always get (a constraint, a bad value) is not
-    transient; those rows are isolated and dropped one by one.
-    """
-    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError | ConnectionError):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    code = _sqlstate(exc)
-    if code is not None:
-        return code.startswith(_TRANSIENT_SQLSTATES)
-    text = str(exc).lower()
-    return any(word in text for word in ("shutting down", "connection", "terminat", "closed", "timeout"))
-
-
-_SQLITE_ROWS = (
-    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
-    "json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?)"
-)
-"""The rows of a batch from one JSON array parameter: SQLite inserts the whole batch in one
-statement step. sqlite3 releases the GIL around every step, and `executemany` steps once per
-row; with the MQTT thread and the event loop busy, each step then waits up to the interpreter's
-switch interval (5 ms) to get the GIL back. Measured (bench/store_write.py --contended): 1,000 rows
-with one busy Python thread took seconds through `executemany`, tens of milliseconds this way."""
-_SQLITE_APPEND = (
-    "INSERT INTO state_history (entity_id, state, attributes, last_changed, last_updated) " + _SQLITE_ROWS
-)
-_SQLITE_UPSERT = (
-    "INSERT INTO states (entity_id, state, attributes, last_changed, last_updated) " + _SQLITE_ROWS
-    # `WHERE true` resolves SQLite's parsing ambiguity of INSERT … SELECT … ON CONFLICT.
-    + " WHERE true ON CONFLICT (entity_id) DO UPDATE SET state = excluded.state, "
-    "attributes = excluded.attributes, last_changed = excluded.last_changed, "
-    "last_updated = excluded.last_updated WHERE excluded.last_updated >= states.last_updated"
-)
-
-
-def _sqlite_stamp(value: datetime) -> str:
-    # The text UTCDateTime stores on SQLite (schema._SQLiteDateTime): naive UTC, microseconds.
-    if value.tzinfo is not None and value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
-
-
-def _sqlite_row(state: State) -> tuple[str, str, str, str, str]:
-    attributes = state.attributes if type(state.attributes) is dict else dict(state.attributes)
-    updated = _sqlite_stamp(state.last_updated)
-    changed = updated if state.last_changed == state.last_updated else _sqlite_stamp(state.last_changed)
-    return (state.entity_id, state.state, json_dumps(attributes), changed, updated)
-
-
-def _sqlite_batches(current: Sequence[State], history: Sequence[State]) -> tuple[str, str]:
-    """`current` and `history` as the one parameter of `_SQLITE_UPSERT` and `_SQLITE_APPEND`.
-
-    A current state is (with history on) also one of the history rows: each row is built once.
-    """
-    history_rows = [_sqlite_row(s) for s in history]
-    built = {id(s): row for s, row in zip(history, history_rows, strict=True)}
-    current_rows = [built.get(id(s)) or _sqlite_row(s) for s in current]
-    return orjson.dumps(current_rows).decode(), orjson.dumps(history_rows).decode()
 
 
 class StateWriter:
@@ -325,7 +246,7 @@ class StateWriter:
             try:
                 await self._write(list(current.values()), history)
             except Exception as exc:
-                if _is_transient(exc):
+                if is_transient(exc):
                     raise
                 _LOGGER.exception("state batch refused by the database; retrying row by row")
                 await self._write_one_by_one(current, history)
@@ -396,11 +317,11 @@ class StateWriter:
             if self._sqlite:
                 # Ready rows in one parameter: SQLAlchemy's per-row processing was most of the
                 # writer's time, and one statement step per batch keeps the GIL hand-offs few.
-                current_rows, history_rows = _sqlite_batches(current, history)
+                current_rows, history_rows = sqlite_batches(current, history)
                 if current:
-                    await conn.exec_driver_sql(_SQLITE_UPSERT, (current_rows,))
+                    await conn.exec_driver_sql(SQLITE_UPSERT, (current_rows,))
                 if history:
-                    await conn.exec_driver_sql(_SQLITE_APPEND, (history_rows,))
+                    await conn.exec_driver_sql(SQLITE_APPEND, (history_rows,))
             else:
                 await self._execute(conn, self._upsert, current)
                 await self._execute(conn, self._append, history)
@@ -432,7 +353,7 @@ class StateWriter:
             async with self._engine.begin() as conn:
                 await conn.execute(stmt, [state_row(state)])
         except Exception as exc:
-            if _is_transient(exc):
+            if is_transient(exc):
                 raise
             self._rejected += 1
             _LOGGER.error("dropping a state of %s: %s", state.entity_id, exc)

@@ -27,6 +27,7 @@ from wyoming.intent import Entity, Intent, IntentsStart, IntentsStop, NotRecogni
 from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler
 
+from hub.commands import MAX_TEXT, Outcome
 from hub.errors import HubError, ModelNotReadyError
 from hub.wyoming.commands import CommandRunner, Recognizer
 from hub.wyoming.info import hub_info, wyoming_language
@@ -40,11 +41,9 @@ MAX_DATA = 64 * 1024
 """Longest `data` section, bytes."""
 MAX_PAYLOAD = 64 * 1024
 """Longest binary payload, bytes (the hub takes no audio; a payload is read and dropped)."""
-MAX_TEXT = 1000
-"""Longest sentence, characters (as on the MQTT text topic)."""
 IDLE_TIMEOUT = 120.0
 """Seconds a connection may sit without sending an event."""
-HANDLED = frozenset({"executed", "answered", "needs_confirmation"})
+HANDLED = frozenset({Outcome.EXECUTED, Outcome.ANSWERED, Outcome.NEEDS_CONFIRMATION})
 """Outcomes answered `handled`: done, a question answered, or a sensitive action that waits for
 a confirmation (nothing carried out; the answer asks for it)."""
 

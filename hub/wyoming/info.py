@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from wyoming.info import Attribution, HandleModel, HandleProgram, Info, IntentModel, IntentProgram
 
 import hub
+from hub.domain import LANGUAGES
 
-LANGUAGES: tuple[str, ...] = ("en", "zh")
 """Languages the hub understands, one model each (Wyoming and HA use these codes)."""
 PROGRAM = "hub"
 ATTRIBUTION = Attribution(name="Hub", url="")
