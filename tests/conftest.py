@@ -128,20 +128,23 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # -- layers: a marker for what each test needs, set from the fixtures it uses ---------------------
 _LAYERS = {"mosquitto": "broker", "demo_hub": "broker", "pg_url": "database", "tiny_model": "model"}
-_NOT_PURE_MODULES = {"test_web": "browser", "test_cli": "broker", "test_bench_smoke": "broker",
-                     "test_addon": "broker"}
+_MODULE_LAYERS = {"test_web": "browser", "test_cli": "broker", "test_bench_smoke": "broker",
+                  "test_addon": "broker", "test_faults": "broker", "test_mqtt": "broker",
+                  "test_ask": "model", "test_nlu_model": "model", "test_store": "database",
+                  "test_mdns": "network", "test_homeassistant": "network"}
+"""Modules whose tests need a layer their fixtures do not name (their own broker, model or server)."""
+_EXPLICIT = ("broker", "database", "model", "browser", "network", "slow")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test `broker`, `database`, `model` or `browser` by what it uses; the rest `pure`
-    (`make test-unit` runs those alone)."""
+    """Mark each test `broker`, `database`, `model`, `browser` or `network` by what it uses (its
+    fixtures, its module, or an explicit mark); the rest `pure` (`make test-unit` runs those alone)."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         layers = {layer for fixture, layer in _LAYERS.items() if fixture in names}
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        if module in _NOT_PURE_MODULES:
-            layers.add(_NOT_PURE_MODULES[module])
-        if item.get_closest_marker("slow"):
-            layers.add("slow")
+        if module in _MODULE_LAYERS:
+            layers.add(_MODULE_LAYERS[module])
+        layers.update(layer for layer in _EXPLICIT if item.get_closest_marker(layer))
         for layer in layers or {"pure"}:
             item.add_marker(layer)

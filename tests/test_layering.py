@@ -49,6 +49,7 @@ def test_domain_is_standard_library_only() -> None:
     assert all(not n.startswith("hub") or n == "hub" for n in _imports(ROOT / "domain.py") - {"__future__"})
 
 
+@pytest.mark.slow  # a fresh interpreter per module: not the pure layer's speed
 @pytest.mark.parametrize("module", sorted(
     "hub." + str(p.relative_to(ROOT).with_suffix("")).replace("/", ".").removesuffix(".__init__")
     for p in ROOT.rglob("*.py") if "migrations" not in p.parts

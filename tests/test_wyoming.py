@@ -180,6 +180,7 @@ async def test_hub_run_serves_assist_in_both_languages(
         await wait_for(lambda: ("home/lock/front/set", "UNLOCK") in _sent(observer), what="the confirmed unlock")
 
 
+@pytest.mark.network
 async def test_zeroconf_announces_wyoming() -> None:
     suffix = uuid.uuid4().hex[:6]
     network = AsyncZeroconf(interfaces=["127.0.0.1"])
