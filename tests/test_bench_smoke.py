@@ -29,6 +29,7 @@ EXPECT = {
     "command_latency.py": [r"handle_text\s+executed", r"POST /api/command\s+executed", r"hub ask --home: \d+ sentences"],
     "ingest.py": [r"^flat out\s+\d+\s+\d+", r"^1000/s\s+\d+"],
     "ingest_inproc.py": [r"handled [\d,]+ msg/s"],
+    "memory.py": [r"^without a model\s+\d+\s+\d+", r"^with \S+\s+\d+\s+\d+"],
     "mqtt_receive.py": [r"mosquitto_sub\s+[\d,]+", r"paho MQTT 3\.1\.1\s+[\d,]+", r"aiomqtt MQTT 5\s+[\d,]+"],
     "nlu.py": [r"^fp32\s+en/sentences", r"^int8\s", r"^hassil\s+en/sentences\s+\d"],
     "scale.py": [r"in the registry after", r"^\s+\d+ +[\d.]+ / +[\d.]+", r"2 instances, PostgreSQL\s+(\d+)/\1\s"],
