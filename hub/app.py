@@ -31,7 +31,9 @@ from hub.mqtt_url import MqttUrl
 from hub.persistence import EntityPersistence
 from hub.registry import Changes, Registry
 from hub.resolver.lexicon import load_word_lists
+from hub.schedule import ScheduleRunner
 from hub.store import Store
+from hub.store.schedule import ScheduleStore
 from hub.token import ensure_token
 from hub.tracker import StateTracker
 
@@ -78,6 +80,8 @@ class Hub:
         self.tasmota = TasmotaDiscovery()
         self.checks = HealthChecks(settings.data_dir)
         """What `/health` reports as problems; probes the broker."""
+        self.schedule = ScheduleStore(self.store.engine)
+        """Scheduled commands (the table); `scheduler` runs them."""
         self.commands = CommandService(
             parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
             snapshot=self.registry.snapshot, read_states=self.read_states,
@@ -85,8 +89,11 @@ class Hub:
             policy=Policy(confirm=settings.confirm, exempt=frozenset(settings.confirm_exempt),
                           ttl=settings.confirm_ttl, sensitive_expiry=settings.sensitive_expiry),
             language=settings.language, counters=self.counters,
+            schedules=self.schedule, zone=settings.zone,
         )
         """The one command path (text, service calls, confirmations) every interface calls."""
+        self.scheduler = ScheduleRunner(self.schedule, self.commands, settings.zone, settings.schedule_grace)
+        """Runs scheduled commands when due (started once MQTT is up)."""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -127,6 +134,7 @@ class Hub:
         self.spawn(self.checks.probe(self.mqtt, f"{self.settings.topic_prefix}/probe"), "broker-probe")
         await self.assistant.start()
         self._stack.push_async_callback(self.assistant.stop)
+        await self._stack.enter_async_context(self.scheduler)  # commands in time: after MQTT, before RUNNING
         self.state = HubState.RUNNING
 
     async def stop(self) -> None:

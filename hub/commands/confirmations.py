@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hub.domain import Action
+from hub.text.when import When
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Pending:
     lang: str | None
     actions: tuple[Action, ...]
     created: float
+    when: When | None = None
+    """A command with a time: confirming it schedules it (confirmed) rather than running it."""
 
 
 class Confirmations:
@@ -52,7 +55,7 @@ class Confirmations:
         return len(self._pending)
 
     def add(self, requester_key: str, actions: tuple[Action, ...], *, text: str | None,
-            lang: str | None, conversation_id: str | None = None) -> str:
+            lang: str | None, conversation_id: str | None = None, when: When | None = None) -> str:
         """Store a pending command; returns its id."""
         self._expire()
         mine = [k for k, p in self._pending.items() if p.requester_key == requester_key]
@@ -61,7 +64,7 @@ class Confirmations:
         while len(self._pending) >= self.cap:
             self._pending.popitem(last=False)
         confirm_id = secrets.token_urlsafe(16)
-        pending = Pending(requester_key, conversation_id, text, lang, actions, self._clock())
+        pending = Pending(requester_key, conversation_id, text, lang, actions, self._clock(), when)
         self._pending[confirm_id] = pending
         return confirm_id
 

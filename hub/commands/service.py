@@ -13,6 +13,10 @@ The rules that keep doors shut live here, once:
   has sensitive actions refused, never left pending.
 - The command log row is written before anything is published; when it cannot be written the
   command is not sent. A sensitive command waits at most `sensitive_expiry` seconds for the broker.
+- A sentence with a time ("… at 9:30 pm", "十分钟后…") is understood without its time words and,
+  where it would have run, is kept in the schedule instead (`scheduled`); a sensitive one is asked
+  to be confirmed first and kept confirmed. The runner (`hub.schedule`) later hands its stored
+  actions to `run_scheduled`, which re-checks them against the home as it is then.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from hub.allowlist import refusal_message, refused_targets
@@ -30,11 +35,14 @@ from hub.commands.confirmations import Confirmations
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
+from hub.commands.schedules import ScheduleBook
+from hub.commands.scheduling import Scheduling, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
 from hub.errors import CodecError, HubError, ModelNotReadyError, UnknownEntityError
 from hub.registry import Snapshot
+from hub.text.when import When
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,6 +99,9 @@ class CommandService:
         policy: The confirmation policy.
         language: The default language for text without one.
         counters: Where outcomes are counted (`text_<outcome>`), shared with `/metrics`.
+        schedules: Where commands with a time are kept; None: times are not read (as before).
+        zone: The hub's time zone (default the machine's).
+        clock: The current moment, timezone-aware (tests pass their own).
     """
 
     def __init__(
@@ -103,6 +114,9 @@ class CommandService:
         policy: Policy,
         language: str = "auto",
         counters: dict[str, int] | None = None,
+        schedules: ScheduleBook | None = None,
+        zone: tzinfo | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._parse = parse
         self._snapshot = snapshot
@@ -115,6 +129,8 @@ class CommandService:
         self.confirmations = Confirmations(ttl=policy.ttl)
         self.conversations = Conversations()
         self._background: set[asyncio.Task[Any]] = set()
+        self.scheduling = Scheduling(schedules, zone or datetime.now(UTC).astimezone().tzinfo or UTC, clock)
+        """Time in commands: finds it, keeps scheduled commands, lists and cancels them."""
 
     # -- entry points ------------------------------------------------------------------------
     async def run_text(self, text: str, lang: str | None, requester: Requester, *, execute: bool = True,
@@ -139,9 +155,16 @@ class CommandService:
             pending = self.confirmations.latest_in(requester.conversation_id, requester.key)
             if pending is not None:
                 return await self.confirm(pending, requester)
+        managed = await self.scheduling.manage(cleaned, lang, self._names(), execute=execute)
+        if managed is not None:
+            self._log_later(requester, managed, {"intent": "schedule"})
+            return self._count(managed)
+        found = self.scheduling.find(cleaned, lang)
+        when = found.when if found is not None and found.rest else None
+        heard = found.rest if found is not None and when is not None else cleaned
         try:
-            parse = await self._parse(cleaned, lang)
-            parts = split_compound(cleaned)
+            parse = await self._parse(heard, lang)
+            parts = split_compound(heard)
             part_parses = [await self._parse(p, lang) for p in parts] if len(parts) > 1 else []
         except ModelNotReadyError as err:
             result = CommandResult(text=text, lang=lang, outcome=Outcome.NOT_READY, error=str(err))
@@ -149,25 +172,36 @@ class CommandService:
             return self._count(result)
         if part_parses and all(p.intent != "none" for p in part_parses):
             states = await self._read_states()
-            planned = merge(cleaned, [self._plan(p, requester, states) for p in part_parses])
+            planned = merge(heard, [self._plan(p, requester, states) for p in part_parses])
             return await self._finish(planned, parse, requester, execute=execute, allow=allow,
-                                      confirmable=confirmable)
-        return await self.run_parsed(parse, requester, execute=execute, allow=allow, confirmable=confirmable)
+                                      confirmable=confirmable, when=when, said=cleaned)
+        return await self.run_parsed(parse, requester, execute=execute, allow=allow, confirmable=confirmable,
+                                     when=when, said=cleaned)
 
     async def run_parsed(self, parse: Parse, requester: Requester, *, execute: bool = True,
-                         allow: Collection[str] = (), confirmable: bool = True) -> CommandResult:
-        """`run_text` for a sentence already parsed (Hermes answers with the parse first)."""
+                         allow: Collection[str] = (), confirmable: bool = True, when: When | None = None,
+                         said: str | None = None) -> CommandResult:
+        """`run_text` for a sentence already parsed (Hermes answers with the parse first).
+
+        Args:
+            when: The time the sentence said (its words are not in `parse`): schedule, don't run.
+            said: The whole sentence, time words included (with `when`).
+        """
         planned = self._plan(parse, requester, await self._read_states())
         return await self._finish(planned, parse, requester, execute=execute, allow=allow,
-                                  confirmable=confirmable)
+                                  confirmable=confirmable, when=when, said=said)
 
     def _plan(self, parse: Parse, requester: Requester, states: Mapping[str, State]) -> CommandResult:
         return plan_in(self.conversations, requester.conversation_id, parse, self._snapshot(), states,
                        requester.area)
 
     async def _finish(self, planned: CommandResult, parse: Parse, requester: Requester, *, execute: bool,
-                      allow: Collection[str], confirmable: bool) -> CommandResult:
-        result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable)
+                      allow: Collection[str], confirmable: bool, when: When | None = None,
+                      said: str | None = None) -> CommandResult:
+        result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable,
+                                    when=when, said=said)
+        if when is not None:
+            result = with_time(result, said or result.text or "", when)
         if result.outcome is not Outcome.EXECUTED:  # an executed command was logged before it was sent
             self._log_later(requester, result, _parse_record(parse))
         remember(self.conversations, requester.conversation_id, parse, result, self._snapshot())
@@ -226,14 +260,60 @@ class CommandService:
             messages = encode_actions(pending.actions, snapshot, await self._read_states())
         except (CodecError, KeyError) as err:
             return self._count(replace(base, actions=(), error=f"cannot carry it out now: {err}"))
+        if pending.when is not None:  # a command in time: kept, confirmed, to run without asking again
+            when = self.scheduling.restarted(pending.when)
+            kept = await self.scheduling.keep(base, when, requester, pending.text or "",
+                                              confirmed_by=requester.key)
+            self._log_later(replace(requester, source="confirm"), kept, {})
+            return self._count(kept)
         done = await self._execute(replace(base, mqtt=messages), requester, source="confirm")
         return self._count(done)
+
+    async def run_scheduled(self, actions: Sequence[Mapping[str, Any]], requester: Requester, *, text: str,
+                            lang: str, confirmed: bool) -> CommandResult:
+        """Carry out a scheduled command's stored actions now (the runner calls this).
+
+        The actions are checked and encoded against the home as it is now: an entity that is gone
+        or a value it no longer takes refuses the run. Then log, then publish, as any command.
+
+        Args:
+            actions: The stored `Action.as_dict()` list.
+            requester: Who asked for it (a sensitive action needs their confirmation on record).
+            text: What was said.
+            lang: Its language.
+            confirmed: A sensitive action was confirmed when it was asked for.
+        """
+        try:
+            planned = tuple(Action(str(a["service"]), tuple(str(i) for i in a["entity_id"]),
+                                   dict(a.get("data") or {}), bool(a.get("confirm"))) for a in actions)
+        except (KeyError, TypeError) as err:
+            return self._count(CommandResult.invalid(f"a stored action is unusable: {err}", text, lang))
+        base = CommandResult(text=text, lang=lang, outcome=Outcome.REJECTED, actions=planned)
+        snapshot = self._snapshot()
+        gone = [i for a in planned for i in a.entity_ids if snapshot.get(i) is None]
+        if gone:
+            return self._count(replace(base, actions=(), error=f"{', '.join(gone)} no longer exists"))
+        if any(a.confirm for a in planned) and not confirmed and self.policy.needs_confirmation(requester):
+            return self._count(replace(base, outcome=Outcome.REFUSED,
+                                       error="a sensitive scheduled command was never confirmed"))
+        try:
+            messages = encode_actions(planned, snapshot, await self._read_states())
+        except (CodecError, KeyError) as err:
+            return self._count(replace(base, actions=(), error=f"cannot carry it out now: {err}"))
+        return self._count(await self._execute(replace(base, mqtt=messages), requester, source="schedule"))
+
+    def _names(self) -> dict[str, str]:
+        """Entity id → its friendly name and area, to find what "cancel the bedroom light" names."""
+        entities = self._snapshot().entities
+        return {i: f"{e.name} {e.area or ''} {' '.join(e.aliases)}" for i, e in entities.items()}
 
     # -- the steps -----------------------------------------------------------------------------
     async def _decide(self, planned: CommandResult, requester: Requester, *, execute: bool,
                       allow: Collection[str], confirmable: bool,
-                      bound_to: Requester | None = None) -> CommandResult:
-        """Refuse, hold for a confirmation (bound to `bound_to`, default the requester), or execute."""
+                      bound_to: Requester | None = None, when: When | None = None,
+                      said: str | None = None) -> CommandResult:
+        """Refuse, hold for a confirmation (bound to `bound_to`, default the requester), schedule (with
+        `when`), or execute."""
         bound_to = bound_to or requester
         if planned.outcome is not Outcome.DRY_RUN:
             return planned  # a question or a refusal: nothing to carry out
@@ -249,10 +329,13 @@ class CommandService:
             if not confirmable:
                 return replace(planned, outcome=Outcome.REFUSED, mqtt=(), answer=None,
                                error=_cannot_confirm(planned, lang, requester.source))
-            confirm_id = self.confirmations.add(bound_to.key, planned.actions, text=planned.text,
-                                                lang=planned.lang, conversation_id=bound_to.conversation_id)
+            confirm_id = self.confirmations.add(bound_to.key, planned.actions, text=said or planned.text,
+                                                lang=planned.lang, conversation_id=bound_to.conversation_id,
+                                                when=when)
             return replace(planned, outcome=Outcome.NEEDS_CONFIRMATION, confirm_id=confirm_id,
                            answer=_confirm_question(planned, lang))
+        if when is not None:
+            return await self.scheduling.keep(planned, when, requester, said or planned.text or "")
         return await self._execute(planned, requester, source=requester.source)
 
     async def _execute(self, result: CommandResult, requester: Requester, *, source: str) -> CommandResult:
