@@ -139,11 +139,9 @@ def management(text: str, now: datetime) -> Management | None:
     """The schedule-managing request in `text`, or None for any other sentence."""
     zh = _is_zh(text)
     plain = to_simplified(text) if zh else text
-    if (_ZH_LIST if zh else _EN_LIST).search(plain):
-        return Management("list")
     match = (_ZH_CANCEL if zh else _EN_CANCEL).match(plain)
     if match is None:
-        return None
+        return Management("list") if (_ZH_LIST if zh else _EN_LIST).search(plain) else None
     what = match["what"]
     if zh and not re.search(r"定时|计划|预约", what) and not re.search(r"点|后|每|明天|今晚", what):
         return None  # "取消" with neither a schedule word nor a time is not ours

@@ -1,0 +1,243 @@
+"""Commands in time on a real hub: real Mosquitto, SQLite (and PostgreSQL), the API and the runner.
+
+The NLU is a fixed table (what the model returns is tested in the NLU suites): these tests are
+about what the command path and the runner do with the time the sentence said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.app import Hub
+from hub.broker import MosquittoProcess
+from hub.commands.schedules import NewJob
+from hub.demo import Simulator
+from hub.mqtt_url import MqttUrl
+from hub.text.when import When
+from tests.hubs import Api, hub_settings, running_hub
+from tests.mqtt_helpers import Peer, wait_for
+from tests.scale_helpers import private_database
+from tests.test_api import HOME
+from tests.test_textcmd import FakeTable, fake_parser
+
+LAMP = "zigbee2mqtt/Floor lamp/set"
+LOCK = "home/lock/front/set"
+TABLE: FakeTable = {
+    "turn on the floor lamp": ("turn_on", [("name", "floor lamp")]),
+    "turn on the kettle": ("turn_on", [("name", "kettle")]),
+    "unlock the front door": ("unlock", [("name", "front door")]),
+    "打开落地灯": ("turn_on", [("name", "floor lamp")]),
+}
+
+
+@contextlib.asynccontextmanager
+async def timed_hub(mosquitto: MosquittoProcess, data: Path, **settings: Any) -> AsyncIterator[tuple[Hub, Api]]:
+    """A hub with the demo home discovered and the table NLU."""
+    config = hub_settings(data, mosquitto.url, **settings)
+    async with Simulator(MqttUrl.parse(mosquitto.url), HOME) as sim:
+        sim.announce()
+        async with running_hub(config) as hub:
+            await wait_for(lambda: len(hub.registry) == len(HOME), what="all entities discovered")
+            hub.assistant.parse = fake_parser(TABLE)  # type: ignore[method-assign]
+            yield hub, Api(config)
+
+
+async def say(api: Api, text: str, **extra: Any) -> dict[str, Any]:
+    status, body = await api.post("/api/command", {"text": text, **extra})
+    assert status == 200, body
+    return body  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def peer(mosquitto: MosquittoProcess) -> Any:
+    observer = Peer(mosquitto.port).start()
+    observer.subscribe(LAMP)
+    observer.subscribe(LOCK)
+    observer.subscribe("zigbee2mqtt/Kettle/set")
+    yield observer
+    observer.stop()
+
+
+async def test_in_two_seconds_publishes_on_time(mosquitto: MosquittoProcess, tmp_path: Path, peer: Peer) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (_hub, api):
+        asked = datetime.now(UTC)
+        body = await say(api, "turn on the floor lamp in 2 seconds")
+        assert body["outcome"] == "scheduled" and body["mqtt"] == []
+        assert body["slots"]["time"] == "in 2 seconds" and body["text"] == "turn on the floor lamp in 2 seconds"
+        assert body["schedule"]["kind"] == "delay" and body["schedule"]["id"] >= 1
+        due = datetime.fromisoformat(body["schedule"]["next_run"])
+        assert abs((due - asked).total_seconds() - 2) < 0.5
+        assert peer.payloads(LAMP) == []
+        await wait_for(lambda: peer.payloads(LAMP), timeout=5, what="the lamp command")
+        arrived = datetime.now(UTC)
+        assert abs((arrived - due).total_seconds()) <= 1.0, (arrived, due)
+        status, jobs = await api.get("/api/schedule?all=true")
+        assert status == 200 and jobs[0]["status"] == "done" and jobs[0]["runs"] == 1
+        assert jobs[0]["last_outcome"] == "executed"
+        await asyncio.sleep(1.0)
+        assert len(peer.payloads(LAMP)) == 1  # a one-off runs once
+
+
+async def test_a_repetition_fires_again_and_stops_when_cancelled_by_voice(
+    mosquitto: MosquittoProcess, tmp_path: Path, peer: Peer
+) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (_hub, api):
+        body = await say(api, "turn on the floor lamp every 1 second")
+        assert body["outcome"] == "scheduled" and body["schedule"]["repeat"] == "FREQ=SECONDLY;INTERVAL=1"
+        await wait_for(lambda: len(peer.payloads(LAMP)) >= 2, timeout=6, what="two runs")
+        listed = await say(api, "what's scheduled?")
+        assert listed["outcome"] == "answered" and len(listed["schedule"]["jobs"]) == 1
+        assert "turn on the floor lamp every 1 second" in listed["answer"]
+        cancelled = await say(api, "cancel all timers")
+        assert cancelled["outcome"] == "cancelled" and cancelled["schedule"]["cancelled"] == [body["schedule"]["id"]]
+        count = len(peer.payloads(LAMP))
+        await asyncio.sleep(2.0)
+        assert len(peer.payloads(LAMP)) <= count + 1  # at most a run already claimed when cancelled
+        status, jobs = await api.get("/api/schedule")
+        assert status == 200 and jobs == []
+
+
+async def test_cancel_by_voice_names_the_one_and_by_api(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                        peer: Peer) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (_hub, api):
+        lamp = await say(api, "turn on the floor lamp at 9:30 pm")
+        kettle = await say(api, "turn on the kettle at 9:30 pm")
+        chinese = await say(api, "每天早上七点打开落地灯")
+        assert [b["outcome"] for b in (lamp, kettle, chinese)] == ["scheduled"] * 3
+        assert chinese["schedule"]["repeat"] == "FREQ=DAILY;BYHOUR=7;BYMINUTE=0;BYSECOND=0"
+        assert chinese["slots"]["time"] == "每天早上七点"
+        # The lamp at 9:30 only: not the kettle at the same time, not the lamp every morning.
+        gone = await say(api, "cancel the floor lamp at 9:30")
+        assert gone["outcome"] == "cancelled" and gone["schedule"]["cancelled"] == [lamp["schedule"]["id"]]
+        nothing = await say(api, "cancel the sauna timer")
+        assert nothing["outcome"] == "rejected" and nothing["schedule"]["cancelled"] == []
+        status, jobs = await api.get("/api/schedule")
+        assert status == 200 and {j["id"] for j in jobs} == {kettle["schedule"]["id"], chinese["schedule"]["id"]}
+        # By the API: 200 once, then 404; unknown ids are 404.
+        kettle_id = kettle["schedule"]["id"]
+        status, job = await api.request("DELETE", f"/api/schedule/{kettle_id}")
+        assert status == 200 and job["status"] == "cancelled"
+        assert (await api.request("DELETE", f"/api/schedule/{kettle_id}"))[0] == 404
+        assert (await api.request("DELETE", "/api/schedule/999999"))[0] == 404
+        assert (await api.request("DELETE", "/api/schedule/abc"))[0] == 404
+        unauthorised = Api.__new__(Api)
+        unauthorised.base, unauthorised.headers = api.base, {}
+        assert (await unauthorised.get("/api/schedule"))[0] == 401
+        # Chinese: "取消所有定时" cancels what is left.
+        rest = await say(api, "取消所有定时")
+        assert rest["outcome"] == "cancelled" and rest["schedule"]["cancelled"] == [chinese["schedule"]["id"]]
+        assert (await api.get("/api/schedule"))[1] == []
+        assert peer.payloads(LAMP) == [] and peer.payloads("zigbee2mqtt/Kettle/set") == []
+
+
+async def test_dry_run_schedules_and_publishes_nothing(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                       peer: Peer) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (hub, api):
+        body = await say(api, "turn on the floor lamp in 1 second", execute=False)
+        assert body["outcome"] == "dry_run" and body["schedule"]["id"] is None
+        assert body["schedule"]["kind"] == "delay" and body["actions"][0]["service"] == "light.turn_on"
+        plain = await say(api, "turn on the floor lamp", execute=False)
+        assert "schedule" not in plain  # a sentence without a time: the object is as before
+        await asyncio.sleep(1.5)
+        assert peer.payloads(LAMP) == [] and await hub.schedule.jobs() == []
+
+
+async def test_a_restart_between_ask_and_run_runs_it_once(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                          peer: Peer) -> None:
+    data = tmp_path / "data"
+    async with timed_hub(mosquitto, data) as (_hub, api):
+        body = await say(api, "turn on the floor lamp in 2 seconds")
+        assert body["outcome"] == "scheduled"
+    assert peer.payloads(LAMP) == []
+    await asyncio.sleep(2.5)  # its moment passes while no hub runs
+    async with timed_hub(mosquitto, data) as (hub, _api):
+        await wait_for(lambda: peer.payloads(LAMP), timeout=8, what="the late run")
+        await asyncio.sleep(0.5)
+        jobs = await hub.schedule.jobs()
+        assert [(j.status, j.runs) for j in jobs] == [("done", 1)]
+    async with timed_hub(mosquitto, data) as (_hub, _api):  # a third lifetime runs nothing again
+        await asyncio.sleep(1.0)
+    assert len(peer.payloads(LAMP)) == 1
+
+
+async def test_a_job_missed_beyond_the_grace_is_reported_not_run(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                                 peer: Peer) -> None:
+    data = tmp_path / "data"
+    async with timed_hub(mosquitto, data, schedule_grace=1.0) as (_hub, api):
+        once = await say(api, "turn on the floor lamp in 1 second")
+        every = await say(api, "turn on the kettle every 2 seconds")
+        assert once["outcome"] == every["outcome"] == "scheduled"
+    await asyncio.sleep(4.0)
+    async with timed_hub(mosquitto, data, schedule_grace=1.0) as (hub, api):
+        await asyncio.sleep(0.5)
+        status, jobs = await api.get("/api/schedule?all=true")
+        by_id = {j["id"]: j for j in jobs}
+        assert by_id[once["schedule"]["id"]]["status"] == "missed"
+        repeat = by_id[every["schedule"]["id"]]
+        assert repeat["status"] == "pending" and repeat["last_outcome"] in ("missed", "executed")
+        assert datetime.fromisoformat(repeat["next_run"]) > datetime.now(UTC) - timedelta(seconds=1)
+        assert hub.scheduler.missed == 2  # the one-off, and the repetition moved on once
+        await say(api, "cancel all timers")
+    assert peer.payloads(LAMP) == []
+
+
+async def test_a_scheduled_unlock_is_confirmed_when_asked_and_runs_without_asking_again(
+    mosquitto: MosquittoProcess, tmp_path: Path, peer: Peer
+) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (hub, api):
+        held = await say(api, "unlock the front door in 2 seconds", conversation_id="c1")
+        assert held["outcome"] == "needs_confirmation" and held["schedule"]["kind"] == "delay"
+        assert await hub.schedule.jobs() == []
+        kept = await say(api, "yes", conversation_id="c1")
+        assert kept["outcome"] == "scheduled" and kept["schedule"]["id"] >= 1
+        jobs = await hub.schedule.jobs()
+        assert jobs[0].confirmed and jobs[0].confirmed_by == "api:token"
+        assert peer.payloads(LOCK) == []
+        await wait_for(lambda: peer.payloads(LOCK) == ["UNLOCK"], timeout=6, what="the confirmed unlock")
+
+
+async def test_two_instances_on_postgresql_never_both_run_a_job(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                                pg_url: str, peer: Peer) -> None:
+    async with private_database(pg_url) as db_url, \
+            timed_hub(mosquitto, tmp_path / "a", db_url=db_url, client_id="hub-a") as (a, _api_a), \
+            timed_hub(mosquitto, tmp_path / "b", db_url=db_url, client_id="hub-b") as (b, _api_b):
+        when = When("delay", "in 1 second", datetime.now(UTC) + timedelta(seconds=1), delay=1.0)
+        action = {"service": "light.turn_on", "entity_id": ["light.floor_lamp"], "data": {}, "confirm": False}
+        ids = [await a.schedule.add(NewJob(f"turn on the floor lamp in 1 second #{i}", "en", (action,), when,
+                                           "api", "token")) for i in range(20)]
+        a.scheduler.poll = b.scheduler.poll = 0.05  # both look all the time: they race for every job
+        await asyncio.sleep(1.2)
+        await asyncio.gather(a.scheduler.run_due(), b.scheduler.run_due())
+        await wait_for(lambda: len(peer.payloads(LAMP)) >= 20, timeout=10, what="20 runs")
+        await asyncio.sleep(1.0)
+        assert len(peer.payloads(LAMP)) == 20
+        assert a.scheduler.runs + b.scheduler.runs == 20
+        jobs = await b.schedule.jobs()
+        assert sorted(j.id for j in jobs) == sorted(ids) and {(j.status, j.runs) for j in jobs} == {("done", 1)}
+
+
+def test_the_runner_claim_is_compare_and_set_on_sqlite(tmp_path: Path) -> None:
+    """Two claims of one due run on SQLite: exactly one wins."""
+    from hub.store import Store
+    from hub.store.schedule import ScheduleStore
+
+    async def main() -> list[bool]:
+        async with Store(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}") as store:
+            book = ScheduleStore(store.engine)
+            when = When("repeat", "every 1 second", datetime.now(UTC), rrule="FREQ=SECONDLY;INTERVAL=1")
+            await book.add(NewJob("x", "en", (), when, "api"))
+            job = (await book.due(datetime.now(UTC) + timedelta(seconds=1)))[0]
+            later = when.first + timedelta(seconds=1)
+            return list(await asyncio.gather(*(book.claim(job, later, datetime.now(UTC)) for _ in range(5))))
+
+    started = time.monotonic()
+    assert sorted(asyncio.run(main())) == [False, False, False, False, True]
+    assert time.monotonic() - started < 30
