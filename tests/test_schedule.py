@@ -179,6 +179,7 @@ async def test_a_job_missed_beyond_the_grace_is_reported_not_run(mosquitto: Mosq
     async with timed_hub(mosquitto, data, schedule_grace=1.0) as (hub, api):
         await asyncio.sleep(0.5)
         status, jobs = await api.get("/api/schedule?all=true")
+        assert status == 200
         by_id = {j["id"]: j for j in jobs}
         assert by_id[once["schedule"]["id"]]["status"] == "missed"
         repeat = by_id[every["schedule"]["id"]]

@@ -118,9 +118,11 @@ class Scheduling:
 
 
 def with_time(result: CommandResult, text: str, when: When) -> CommandResult:
-    """`result` for the whole sentence: its text, a `time` slot, and the `schedule` preview."""
-    return replace(result, text=text, slots={**result.slots, "time": when.text},
-                   schedule=result.schedule if result.schedule is not None else preview(when))
+    """`result` for the whole sentence: its text, a `time` slot, and (when something is or would be
+    scheduled) the `schedule` preview."""
+    planned = result.outcome in (Outcome.DRY_RUN, Outcome.SCHEDULED, Outcome.NEEDS_CONFIRMATION)
+    schedule = result.schedule if result.schedule is not None else preview(when) if planned else None
+    return replace(result, text=text, slots={**result.slots, "time": when.text}, schedule=schedule)
 
 
 def _what(result: CommandResult) -> str:
