@@ -44,9 +44,10 @@ MAX_TEXT = 1000
 """Longest sentence, characters (as on the MQTT text topic)."""
 IDLE_TIMEOUT = 120.0
 """Seconds a connection may sit without sending an event."""
-HANDLED = frozenset({"executed", "answered", "needs_confirmation"})
-"""Outcomes answered `handled`: done, a question answered, or a sensitive action that waits for
-a confirmation (nothing carried out; the answer asks for it)."""
+HANDLED = frozenset({"executed", "answered", "needs_confirmation", "scheduled", "cancelled"})
+"""Outcomes answered `handled`: done, a question answered, a sensitive action that waits for
+a confirmation (nothing carried out; the answer asks for it), a command kept to run later, or
+scheduled commands cancelled (HA must not fall back and run a timed command now)."""
 
 
 class FrameError(HubError):
