@@ -138,6 +138,29 @@ async def test_cancel_by_voice_names_the_one_and_by_api(mosquitto: MosquittoProc
         assert peer.payloads(LAMP) == [] and peer.payloads("zigbee2mqtt/Kettle/set") == []
 
 
+async def test_a_run_is_checked_against_the_home_as_it_is_then(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                              peer: Peer) -> None:
+    async with timed_hub(mosquitto, tmp_path / "data") as (hub, api):
+        await asyncio.sleep(1.0)  # the devices' second announcement (the hub's birth message) is in
+        body = await say(api, "turn on the floor lamp in 2 seconds")
+        assert body["outcome"] == "scheduled"
+        lamp = hub.registry.snapshot().get("light.floor_lamp")
+        assert lamp is not None
+        await asyncio.to_thread(peer.publish, lamp.discovery_topic, b"", 1, True)  # the lamp is removed
+        await wait_for(lambda: hub.registry.snapshot().get("light.floor_lamp") is None, what="lamp removed")
+
+        async def finished() -> Any:
+            job = await hub.schedule.get(body["schedule"]["id"])
+            return job if job is not None and job.status != "pending" else None
+
+        deadline = time.monotonic() + 6
+        while (job := await finished()) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert job is not None and (job.status, job.last_outcome) == ("failed", "rejected")
+        assert job.last_error is not None and "light.floor_lamp no longer exists" in job.last_error
+        assert peer.payloads(LAMP) == []
+
+
 async def test_dry_run_schedules_and_publishes_nothing(mosquitto: MosquittoProcess, tmp_path: Path,
                                                        peer: Peer) -> None:
     async with timed_hub(mosquitto, tmp_path / "data") as (hub, api):
