@@ -131,3 +131,48 @@ def test_when_round_trips_through_its_dict() -> None:
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError):
         extract("turn on the light in 5 minutes", "en", datetime(2026, 12, 5, 8, 0))
+
+
+# -- the sentences that manage the schedule (hub/commands/schedules.py, pure) -------------------
+
+@pytest.mark.parametrize(("text", "kind", "everything"), [
+    ("what's scheduled?", "list", False), ("what timers are set", "list", False), ("有哪些定时", "list", False),
+    ("定时任务", "list", False), ("查看定時任務", "list", False), ("cancel all timers", "cancel", True),
+    ("取消所有定时", "cancel", True), ("cancel the bedroom light at 9:30", "cancel", False),
+    ("取消卧室灯的定时", "cancel", False), ("取消臥室燈的定時", "cancel", False),
+])
+def test_schedule_sentences_are_recognised(text: str, kind: str, everything: bool) -> None:
+    from hub.commands.schedules import management
+
+    found = management(text, NOW)
+    assert found is not None and (found.kind, found.everything) == (kind, everything)
+
+
+@pytest.mark.parametrize("text", ["turn on the kitchen lights", "stop the vacuum", "取消静音", "clear the table",
+                                  "打开客厅的灯", "remove the cover", "set a timer for the oven to 200 degrees"])
+def test_other_sentences_do_not_manage_the_schedule(text: str) -> None:
+    from hub.commands.schedules import management
+
+    assert management(text, NOW) is None
+
+
+def test_a_cancel_request_names_jobs_by_entity_and_time() -> None:
+    from hub.commands.schedules import ScheduledJob, management, matching
+
+    def job(job_id: int, text: str, entity: str, hour: int) -> ScheduledJob:
+        when = When("at", "x", datetime(2026, 12, 5, hour, 30, tzinfo=ZONE))
+        return ScheduledJob(job_id, text, "en", ({"entity_id": [entity]},), when, when.first, "api")
+
+    jobs = [job(1, "turn off the light at 9:30 pm", "light.bedroom_ceiling", 21),
+            job(2, "turn off the kettle at 9:30 pm", "switch.kettle", 21),
+            job(3, "turn off the light at 10:30 pm", "light.bedroom_ceiling", 22)]
+    names = {"light.bedroom_ceiling": "Ceiling Bedroom", "switch.kettle": "Kettle Kitchen"}
+    by_words = management("cancel the bedroom light at 9:30", NOW)
+    chinese = management("取消卧室灯的定时", NOW)
+    assert by_words is not None and chinese is not None
+    assert [j.id for j in matching(by_words, jobs, names, ZONE)] == [1]
+    names_zh = {"light.bedroom_ceiling": "卧室 吊灯", "switch.kettle": "厨房 水壶"}
+    assert [j.id for j in matching(chinese, jobs, names_zh, ZONE)] == [1, 3]
+    alone = management("cancel the timer", NOW)
+    assert alone is not None and matching(alone, jobs, names, ZONE) == []  # three open: which one?
+    assert [j.id for j in matching(alone, jobs[:1], names, ZONE)] == [1]  # the only one
