@@ -295,3 +295,22 @@ def test_hub_ask_dry_run_says_what_it_would_schedule(tiny_model: Path, tmp_path:
         assert daily["schedule"]["repeat"] == "FREQ=DAILY;BYHOUR=7;BYMINUTE=0;BYSECOND=0"
     assert set(plain) == {"text", "lang", "intent", "confidence", "slots", "actions", "query", "answer", "mqtt",
                           "error"}
+
+
+def test_a_run_cut_by_a_stop_is_marked_failed_not_run_again(tmp_path: Path) -> None:
+    from hub.store import Store
+    from hub.store.schedule import ScheduleStore
+
+    async def main() -> tuple[int, str, int]:
+        async with Store(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}") as store:
+            book = ScheduleStore(store.engine)
+            when = When("delay", "in 1 second", datetime.now(UTC), delay=1.0)
+            job_id = await book.add(NewJob("x", "en", (), when, "api"))
+            job = (await book.due(datetime.now(UTC) + timedelta(seconds=1)))[0]
+            assert await book.claim(job, None, datetime.now(UTC) - timedelta(hours=1))  # started, then a stop
+            marked = await book.interrupted(datetime.now(UTC) - timedelta(minutes=5))
+            after = await book.get(job_id)
+            assert after is not None
+            return marked, after.status, len(await book.due(datetime.now(UTC) + timedelta(days=1)))
+
+    assert asyncio.run(main()) == (1, "failed", 0)

@@ -59,6 +59,9 @@ class ScheduleRunner:
 
     async def start(self) -> None:
         """Start the loop; the book wakes it when a job is added or cancelled."""
+        # A one-off left `running` long ago was cut by a stop (another instance's runs take seconds).
+        with contextlib.suppress(HubError):
+            await self.book.interrupted(self.now() - timedelta(seconds=max(self.grace, 60.0)))
         self.book.on_change(self.wake)
         self._task = asyncio.create_task(self._loop(), name="schedule-runner")
 

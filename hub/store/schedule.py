@@ -168,6 +168,15 @@ class ScheduleStore:
             statement = statement.where(schedule.c.status == "running")
         await self._run("recording a scheduled run", statement.values(**values))
 
+    async def interrupted(self, before: datetime) -> int:
+        """Mark `failed` the one-offs left `running` since before `before` (a hub stopped mid-run):
+        never run again, since whether they were sent is unknown."""
+        statement = update(schedule).where(schedule.c.status == "running", schedule.c.last_run < before) \
+            .values(status="failed", next_run=None,
+                    last_error="interrupted: the hub stopped while running it")
+        result = await self._run("marking interrupted runs", statement)
+        return int(result.rowcount)
+
     async def delete_all(self, statuses: Sequence[str] = ("done", "missed", "cancelled", "failed")) -> int:
         """Forget finished jobs (not used by the runner; for tidying)."""
         result = await self._run("forgetting finished jobs",
