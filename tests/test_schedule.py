@@ -314,3 +314,41 @@ def test_a_run_cut_by_a_stop_is_marked_failed_not_run_again(tmp_path: Path) -> N
             return marked, after.status, len(await book.due(datetime.now(UTC) + timedelta(days=1)))
 
     assert asyncio.run(main()) == (1, "failed", 0)
+
+
+async def test_wyoming_and_hermes_schedule_rather_than_run_now(mosquitto: MosquittoProcess, tmp_path: Path,
+                                                               peer: Peer) -> None:
+    """Assist gets `handled` for a scheduled command (else HA falls back and runs it at once), and
+    Hermes in execute mode schedules it too; neither publishes before it is due."""
+    import json
+    import uuid
+
+    from wyoming.asr import Transcript
+    from wyoming.client import AsyncTcpClient
+    from wyoming.handle import Handled
+
+    from hub.broker import free_port
+    from hub.hermes import Hermes
+    from hub.wyoming import HubCommands, WyomingServer
+    from tests.test_textcmd import listening
+
+    async with timed_hub(mosquitto, tmp_path / "data") as (hub, _api):
+        commands = HubCommands(hub)
+        async with WyomingServer(commands, commands, "127.0.0.1", port := free_port()), \
+                AsyncTcpClient("127.0.0.1", port, connect_timeout=5, read_timeout=30) as client:
+            context = {"conversation_id": uuid.uuid4().hex}
+            await client.write_event(Transcript("turn on the floor lamp in 1 hour", context=context,
+                                                language="en").event())
+            answer = await client.read_event()
+        assert answer is not None and Handled.is_type(answer.type), answer
+        assert "Scheduled" in (Handled.from_event(answer).text or "")
+        async with Hermes(hub, execute=True):
+            await listening(peer, "hermes/nlu/query", "hermes/error/nlu", b"probe")
+            peer.publish("hermes/nlu/query", json.dumps({"input": "turn on the kettle in 1 hour", "id": "q1",
+                                                         "sessionId": "s1"}))
+            deadline = time.monotonic() + 10
+            while len(await hub.schedule.open_jobs()) < 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+        texts = sorted(j.text for j in await hub.schedule.open_jobs())
+        assert texts == ["turn on the floor lamp in 1 hour", "turn on the kettle in 1 hour"]
+        assert peer.payloads(LAMP) == [] and peer.payloads("zigbee2mqtt/Kettle/set") == []
