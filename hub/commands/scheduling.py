@@ -8,10 +8,12 @@ understood as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
+from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.schedules import (
     NewJob,
@@ -23,7 +25,9 @@ from hub.commands.schedules import (
     preview,
     scheduled_answer,
 )
-from hub.errors import HubError
+from hub.domain import Action, State
+from hub.errors import CodecError, HubError
+from hub.registry import Snapshot
 from hub.text.when import Found, When, extract
 
 
@@ -125,6 +129,39 @@ def with_time(result: CommandResult, text: str, when: When) -> CommandResult:
     return replace(result, text=text, slots={**result.slots, "time": when.text}, schedule=schedule)
 
 
+def prepare_run(actions: Sequence[Mapping[str, Any]], snapshot: Snapshot, states: Mapping[str, State],
+                text: str, lang: str, sensitive_ok: bool) -> CommandResult:
+    """A scheduled command's stored actions checked against the home as it is now.
+
+    Returns:
+        `dry_run` with the messages to publish; else `rejected` (an entity gone, a value it no
+        longer takes), `refused` (a sensitive action never confirmed) or `invalid` (a stored
+        action that cannot be read).
+    """
+    try:
+        planned = tuple(Action(str(a["service"]), tuple(str(i) for i in a["entity_id"]),
+                               dict(a.get("data") or {}), bool(a.get("confirm"))) for a in actions)
+    except (KeyError, TypeError) as err:
+        return CommandResult.invalid(f"a stored action is unusable: {err}", text, lang)
+    base = CommandResult(text=text, lang=lang, outcome=Outcome.REJECTED, actions=planned)
+    gone = [i for a in planned for i in a.entity_ids if snapshot.get(i) is None]
+    if gone:
+        return replace(base, actions=(), error=f"{', '.join(gone)} no longer exists")
+    if any(a.confirm for a in planned) and not sensitive_ok:
+        return replace(base, outcome=Outcome.REFUSED,
+                       error="a sensitive scheduled command was never confirmed")
+    try:
+        messages = encode_actions(planned, snapshot, states)
+    except (CodecError, KeyError) as err:
+        return replace(base, actions=(), error=f"cannot carry it out now: {err}")
+    return replace(base, outcome=Outcome.DRY_RUN, mqtt=messages)
+
+
+def entity_words(snapshot: Snapshot) -> dict[str, str]:
+    """Entity id → its friendly name, area and aliases, to find what "cancel the bedroom light" names."""
+    return {i: f"{e.name} {e.area or ''} {' '.join(e.aliases)}" for i, e in snapshot.entities.items()}
+
+
 def _what(result: CommandResult) -> str:
     return ", ".join(f"{a.service} {', '.join(a.entity_ids)}" for a in result.actions)
 
@@ -133,4 +170,4 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in text)
 
 
-__all__ = ["Scheduling", "with_time"]
+__all__ = ["Scheduling", "entity_words", "prepare_run", "with_time"]

@@ -36,7 +36,7 @@ from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.schedules import ScheduleBook
-from hub.commands.scheduling import Scheduling, with_time
+from hub.commands.scheduling import Scheduling, entity_words, prepare_run, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
@@ -155,7 +155,7 @@ class CommandService:
             pending = self.confirmations.latest_in(requester.conversation_id, requester.key)
             if pending is not None:
                 return await self.confirm(pending, requester)
-        managed = await self.scheduling.manage(cleaned, lang, self._names(), execute=execute)
+        managed = await self.scheduling.manage(cleaned, lang, entity_words(self._snapshot()), execute=execute)
         if managed is not None:
             self._log_later(requester, managed, {"intent": "schedule"})
             return self._count(managed)
@@ -271,10 +271,8 @@ class CommandService:
 
     async def run_scheduled(self, actions: Sequence[Mapping[str, Any]], requester: Requester, *, text: str,
                             lang: str, confirmed: bool) -> CommandResult:
-        """Carry out a scheduled command's stored actions now (the runner calls this).
-
-        The actions are checked and encoded against the home as it is now: an entity that is gone
-        or a value it no longer takes refuses the run. Then log, then publish, as any command.
+        """Carry out a scheduled command's stored actions now (the runner calls this): checked and
+        encoded against the home as it is now (`scheduling.prepare_run`), then logged and published.
 
         Args:
             actions: The stored `Action.as_dict()` list.
@@ -283,29 +281,11 @@ class CommandService:
             lang: Its language.
             confirmed: A sensitive action was confirmed when it was asked for.
         """
-        try:
-            planned = tuple(Action(str(a["service"]), tuple(str(i) for i in a["entity_id"]),
-                                   dict(a.get("data") or {}), bool(a.get("confirm"))) for a in actions)
-        except (KeyError, TypeError) as err:
-            return self._count(CommandResult.invalid(f"a stored action is unusable: {err}", text, lang))
-        base = CommandResult(text=text, lang=lang, outcome=Outcome.REJECTED, actions=planned)
-        snapshot = self._snapshot()
-        gone = [i for a in planned for i in a.entity_ids if snapshot.get(i) is None]
-        if gone:
-            return self._count(replace(base, actions=(), error=f"{', '.join(gone)} no longer exists"))
-        if any(a.confirm for a in planned) and not confirmed and self.policy.needs_confirmation(requester):
-            return self._count(replace(base, outcome=Outcome.REFUSED,
-                                       error="a sensitive scheduled command was never confirmed"))
-        try:
-            messages = encode_actions(planned, snapshot, await self._read_states())
-        except (CodecError, KeyError) as err:
-            return self._count(replace(base, actions=(), error=f"cannot carry it out now: {err}"))
-        return self._count(await self._execute(replace(base, mqtt=messages), requester, source="schedule"))
-
-    def _names(self) -> dict[str, str]:
-        """Entity id → its friendly name and area, to find what "cancel the bedroom light" names."""
-        entities = self._snapshot().entities
-        return {i: f"{e.name} {e.area or ''} {' '.join(e.aliases)}" for i, e in entities.items()}
+        sensitive_ok = confirmed or not self.policy.needs_confirmation(requester)
+        ready = prepare_run(actions, self._snapshot(), await self._read_states(), text, lang, sensitive_ok)
+        if ready.outcome is not Outcome.DRY_RUN:
+            return self._count(ready)
+        return self._count(await self._execute(ready, requester, source="schedule"))
 
     # -- the steps -----------------------------------------------------------------------------
     async def _decide(self, planned: CommandResult, requester: Requester, *, execute: bool,
