@@ -179,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'engine':<8}{'set':<16}{'intent':>8}{'slot F1':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for engine, name, acc, f1, p50, p99 in rows:
         print(f"{engine:<8}{name:<16}{acc:>8.3f}{f1:>9.3f}{p50:>9.2f}{p99:>9.2f}")
+    from time_slots import time_report  # bench/time_slots.py: the time slot (issue 15)
+
+    print(time_report(Parser.load(path)))
     return 0
 
 

@@ -32,8 +32,10 @@ from hub.mqtt_url import MqttUrl
 from hub.persistence import EntityPersistence
 from hub.registry import Registry
 from hub.resolver.lexicon import load_word_lists
+from hub.schedule import ScheduleRunner
 from hub.states import StateBus, StateListener, StateView
 from hub.store import Store
+from hub.store.schedule import ScheduleStore
 from hub.textcmd import TextCommands
 from hub.token import ensure_token
 from hub.tracker import StateTracker
@@ -94,6 +96,8 @@ class Hub:
                                bus=self.bus)
         self.checks = HealthChecks(settings.data_dir)
         """What `/health` reports as problems; probes the broker."""
+        self.schedule = ScheduleStore(self.store.engine)
+        """Scheduled commands (the table); `scheduler` runs them."""
         self.commands = CommandService(
             parse=lambda text, lang: self.assistant.parse(text, lang),  # looked up per call
             snapshot=self.registry.snapshot, read_states=self.views.read_all,
@@ -101,8 +105,11 @@ class Hub:
             policy=Policy(confirm=settings.confirm, exempt=frozenset(settings.confirm_exempt),
                           ttl=settings.confirm_ttl, sensitive_expiry=settings.sensitive_expiry),
             language=settings.language, counters=self.counters,
+            schedules=self.schedule, zone=settings.zone,
         )
         """The one command path (text, service calls, confirmations) every interface calls."""
+        self.scheduler = ScheduleRunner(self.schedule, self.commands, settings.zone, settings.schedule_grace)
+        """Runs scheduled commands when due (started once MQTT is up)."""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -137,6 +144,7 @@ class Hub:
         self.spawn(self.checks.probe(self.mqtt, f"{prefix}/probe"), "broker-probe")
         await self.assistant.start()
         self._stack.push_async_callback(self.assistant.stop)
+        await self._stack.enter_async_context(self.scheduler)  # commands in time: after MQTT, before RUNNING
         self.state = HubState.RUNNING
 
     async def stop(self) -> None:
@@ -197,7 +205,8 @@ class Hub:
         """What the HTTP API and the WebSocket may use (after `start()`: the token is read there)."""
         return ApiContext(
             commands=self.commands, states=self.views, registry=self.registry, store=self.store,
-            health=self.health, token=self.token, ingress_proxy=self.settings.ingress_proxy,
+            schedule=self.schedule, zone=self.settings.zone, health=self.health, token=self.token,
+            ingress_proxy=self.settings.ingress_proxy,
             bridge_devices=self.sync.bridge_devices, counters=self.counters,
             parse_seconds=lambda: self.assistant.parse_seconds,
             published=lambda: self.mqtt.published if self.mqtt is not None else 0,

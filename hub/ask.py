@@ -13,6 +13,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,12 @@ from hub.commands import LANGS, plan
 from hub.commands.compound import merge, split_compound
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import place
+from hub.commands.schedules import preview
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
 from hub.exitcodes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from hub.registry import Registry, Snapshot
+from hub.text.when import extract
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -142,15 +145,25 @@ def cmd_ask(args: argparse.Namespace) -> int:
     lines = _lines(args)
     parser = _load_parser(settings.model_dir)
     started = time.perf_counter()
-    parses = parser.parse_many(lines, args.lang) if lines else []
+    # A time ("in ten minutes", "每天早上七点") is taken out before the model, as the live hub does;
+    # the object then says what would be scheduled (`schedule`); nothing is stored or published.
+    now = datetime.now(settings.zone)
+    times = [extract(line, args.lang, now) for line in lines]
+    heard = [found.rest if found is not None and found.rest else line for found, line in zip(times, lines,
+                                                                                              strict=True)]
+    parses = parser.parse_many(heard, args.lang) if heard else []
     memory = Conversations()
-    for parse, line in zip(parses, lines, strict=True):
+    for parse, line, said, found in zip(parses, heard, lines, times, strict=True):
         obj = _compound(parser, line, args.lang, snapshot)
         if obj is None:  # one command; with --conversation, lines are follow-ups of each other
             result = plan_in(memory, args.conversation, parse, snapshot, {})
             remember(memory, args.conversation, parse, result, snapshot)
             obj = result.contract()
-        obj["text"] = line
+        if found is not None and found.rest:
+            obj["slots"]["time"] = found.when.text
+            if obj["actions"] and obj["error"] is None:
+                obj["schedule"] = preview(found.when)
+        obj["text"] = said
         _emit(obj)
     _LOGGER.debug("%d lines in %.2fs", len(lines), time.perf_counter() - started)
     return EXIT_OK

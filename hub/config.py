@@ -12,8 +12,10 @@ import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -106,6 +108,13 @@ class Settings:
     ingress_proxy: str | None = None
     """IP address of Home Assistant's ingress proxy (add-on: 172.30.32.2); its requests need no
     token, HA has authenticated the user (HUB_INGRESS_PROXY). Unset: every request needs one."""
+    time_zone: str | None = None
+    """IANA time zone of the hub's clock for commands in time ("at 9:30 pm"), e.g. `Europe/Berlin`
+    (HUB_TIME_ZONE). Unset: the `TZ` environment variable (Home Assistant add-ons set it), else the
+    machine's local zone."""
+    schedule_grace: float = 300.0
+    """Seconds a scheduled command may be late and still run once, e.g. when its moment passed
+    while the hub was down; later than that it is reported as missed, not run (HUB_SCHEDULE_GRACE)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unused: an unknown key in hub.yaml is an error (kept so callers that pass it still work)."""
 
@@ -124,8 +133,42 @@ class Settings:
         return parse_hostport(self.http, "http (HUB_HTTP)")
 
     @property
+    def zone(self) -> tzinfo:
+        """The hub's time zone (`time_zone`, else `TZ`, else the machine's local zone)."""
+        return hub_zone(self.time_zone)
+
+    @property
     def model_dir(self) -> Path:
         return self.data_dir / "models" / self.model
+
+
+def hub_zone(name: str | None, environ: Mapping[str, str] | None = None) -> tzinfo:
+    """The zone called `name`, else the `TZ` variable's, else the machine's local zone.
+
+    Raises:
+        ValueError: `name` is not a known IANA zone.
+    """
+    environ = os.environ if environ is None else environ
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (an IANA name like Europe/Berlin)") from None
+    tz = environ.get("TZ", "").lstrip(":")
+    if tz:
+        try:
+            return ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    local = datetime.now(UTC).astimezone().tzinfo
+    return local if local is not None else UTC
+
+
+def _zone_name(value: Any) -> str | None:
+    name = _optional_str(value)
+    if name:
+        hub_zone(name)
+    return name
 
 
 def _bool(value: Any) -> bool:
@@ -226,6 +269,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "zeroconf_timeout": ("zeroconf_timeout", _seconds),
     "wyoming.listen": ("wyoming", _optional_str),
     "ingress_proxy": ("ingress_proxy", _optional_str),
+    "time_zone": ("time_zone", _zone_name),
+    "schedule_grace": ("schedule_grace", _seconds),
 }
 _ENV_ALIASES = {"HUB_MQTT_URL": "mqtt.url", "HUB_DB_URL": "db.url", "HUB_CLIENT_ID": "mqtt.client_id",
                 "HUB_SHARED_GROUP": "mqtt.shared_group", "HUB_RECONNECT_MAX": "mqtt.reconnect_max",

@@ -31,7 +31,8 @@ EXPECT = {
     "ingest_inproc.py": [r"handled [\d,]+ msg/s"],
     "memory.py": [r"^without a model\s+\d+\s+\d+", r"^with \S+\s+\d+\s+\d+"],
     "mqtt_receive.py": [r"mosquitto_sub\s+[\d,]+", r"paho MQTT 3\.1\.1\s+[\d,]+", r"aiomqtt MQTT 5\s+[\d,]+"],
-    "nlu.py": [r"^fp32\s+en/sentences", r"^int8\s", r"^hassil\s+en/sentences\s+\d"],
+    "nlu.py": [r"^fp32\s+en/sentences", r"^int8\s", r"^hassil\s+en/sentences\s+\d", r"^time slot\s"],
+    "time_slots.py": [r"^\s+en\s+\d+\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d.]+", r"zh, with a time\s+[\d.]+"],
     "scale.py": [r"in the registry after", r"^\s+\d+ +[\d.]+ / +[\d.]+", r"2 instances, PostgreSQL\s+(\d+)/\1\s"],
     "store_write.py": [r"^sqlite\s+upsert only", r"^postgresql\s+upsert \+ history", r"busy thread\s+json_each"],
 }

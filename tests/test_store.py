@@ -426,7 +426,7 @@ async def test_postgres_rejects_bad_row_alone(pg_db: Db) -> None:
 def _diff_after_upgrade(conn: Connection) -> list[Any]:
     migrations.upgrade(conn)
     context = MigrationContext.configure(conn, opts={"compare_type": True})
-    assert context.get_current_revision() == "0001"
+    assert context.get_current_revision() == "0002"
     return list(compare_metadata(context, metadata))
 
 

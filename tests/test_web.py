@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from hub.broker import MosquittoProcess
+from hub.commands.schedules import NewJob
 from hub.config import MqttUrl
 from hub.demo import Simulator, load_home
+from hub.text.when import When
 from tests.hubs import TOKEN, hub_settings, running_hub
 from tests.mqtt_helpers import wait_for
 
@@ -81,6 +84,19 @@ async def test_page_shows_live_states_and_commands(
                 await async_api.expect(card.locator(".state")).to_have_text("on", timeout=10_000)
                 assert hub.get_state("switch.coffee_machine").state == "on"  # type: ignore[union-attr]
                 await page.screenshot(path=str(ARTIFACTS / "web.png"), full_page=True)
+
+                # A scheduled command is listed with a button that cancels it.
+                when = When("delay", "in 1 hour", datetime.now(UTC) + timedelta(hours=1), delay=3600.0)
+                action = {"service": "switch.turn_on", "entity_id": ["switch.coffee_machine"], "data": {},
+                          "confirm": False}
+                job_id = await hub.schedule.add(NewJob("turn on the coffee machine in 1 hour", "en", (action,),
+                                                       when, "api", "token"))
+                await page.reload()
+                item = page.locator(f'#schedule-list li[data-id="{job_id}"]')
+                await async_api.expect(item).to_contain_text("turn on the coffee machine in 1 hour")
+                await item.locator("button.cancel").click()
+                await async_api.expect(page.locator("#schedule")).to_be_hidden()
+                assert (job := await hub.schedule.get(job_id)) is not None and job.status == "cancelled"
 
                 # Chinese: the UI switches, and the box takes a Chinese command.
                 await page.click("#lang-toggle")

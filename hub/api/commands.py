@@ -45,7 +45,8 @@ async def run_command(ctx: ApiContext, body: Mapping[str, Any],
         if not isinstance(confirm_id, (str, int)) or isinstance(confirm_id, bool):
             raise CommandError(400, "`confirm` must be the confirm_id string of a pending command.")
         result = await ctx.commands.confirm(str(confirm_id), requester)
-        status = 200 if result.outcome is Outcome.EXECUTED else _STATUS.get(result.outcome, 404)
+        ok = result.outcome in (Outcome.EXECUTED, Outcome.SCHEDULED)  # confirmed: done, or kept for later
+        status = 200 if ok else _STATUS.get(result.outcome, 404)
         return status, result.as_contract()
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():

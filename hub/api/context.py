@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from aiohttp import web
@@ -16,6 +17,7 @@ from hub.commands import CommandService
 from hub.registry import Registry
 from hub.states import StateView
 from hub.store import Store
+from hub.store.schedule import ScheduleStore
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class ApiContext:
     """The entities the hub provides (read only here)."""
     store: Store
     """History and the command log (read only here)."""
+    schedule: ScheduleStore
+    """Scheduled commands (list, cancel)."""
+    zone: tzinfo
+    """The hub's time zone (scheduled times are shown in it)."""
     health: Callable[[], dict[str, Any]]
     """The `/health` body."""
     token: str

@@ -129,7 +129,28 @@ SCHEMAS: dict[str, Any] = {
             "query": {"nullable": True}, "answer": _nullable("string"),
             "mqtt": {"type": "array", "items": {"type": "object"}}, "error": _nullable("string"),
             "confirm_id": {"type": "string"},
+            "schedule": {"type": "object", "description": "Only for a sentence with a time (or one that "
+                         "lists or cancels scheduled commands): id, when, kind, next_run, repeat, delay."},
             "outcome": {"type": "string", "enum": [o.value for o in Outcome]},
+        },
+    },
+    "ScheduledCommand": {
+        "type": "object", "required": ["id", "text", "when", "kind", "next_run", "status", "actions"],
+        "properties": {
+            "id": {"type": "integer"}, "text": {"type": "string"}, "lang": {"type": "string"},
+            "when": {"type": "string", "description": "The time words as said."},
+            "kind": {"type": "string", "enum": ["delay", "at", "repeat"]},
+            "next_run": {"type": "string", "format": "date-time", "nullable": True},
+            "repeat": {"type": "string", "nullable": True, "description": "RFC 5545 RRULE."},
+            "delay": {"type": "number", "nullable": True},
+            "actions": {"type": "array", "items": {"type": "object"}},
+            "status": {"type": "string",
+                       "enum": ["pending", "running", "done", "missed", "cancelled", "failed"]},
+            "runs": {"type": "integer"}, "source": {"type": "string"},
+            "conversation_id": _nullable("string"), "confirmed": {"type": "boolean"},
+            "created": {"type": "string", "format": "date-time", "nullable": True},
+            "last_run": {"type": "string", "format": "date-time", "nullable": True},
+            "last_outcome": _nullable("string"), "last_error": _nullable("string"),
         },
     },
     "CommandLogEntry": {
@@ -200,6 +221,15 @@ PATHS: dict[str, Any] = {
     "/api/commands": _get(
         "The command log, newest first.", _json(_list("CommandLogEntry"), "Logged commands."), 400,
         params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "Default 50.")]),
+    "/api/schedule": _get(
+        "Scheduled commands: pending and running, the next due first.", _json(_list("ScheduledCommand"),
+                                                                            "Scheduled commands."), 400,
+        params=[_query("all", {"type": "string", "enum": ["true", "false", "1", "0"]},
+                       "true: every scheduled command, newest first (done, missed, cancelled too).")]),
+    "/api/schedule/{job_id}": {"delete": {
+        "summary": "Cancel a pending scheduled command.",
+        "parameters": [_path("job_id", {"type": "integer", "minimum": 1}, "The scheduled command's id.")],
+        "responses": {"200": _json(_ref("ScheduledCommand"), "Cancelled."), **_errors(401, 404)}}},
     "/api/entities": _get("The entity registry.", _json(_list("Entity"), "Entities.")),
     "/api/areas": _get("Areas and their entities.", _json(_list("Area"), "Areas.")),
     "/api/devices": _get("Devices and their entities.", _json(_list("Device"), "Devices.")),

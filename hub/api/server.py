@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hub.api import commands, entities, history, metrics, openapi, services, states, websocket
+from hub.api import commands, entities, history, metrics, openapi, schedule, services, states, websocket
 from hub.api import web as page
 from hub.api.auth import auth_middleware, loggable_path
 from hub.api.common import error
@@ -57,7 +57,8 @@ def build_app(ctx: ApiContext, *, ws_queue_size: int = websocket.DEFAULT_QUEUE_S
     app[websocket.UNAUTHENTICATED] = [0]
     app[metrics.PARSE_HISTOGRAM] = metrics.ParseHistogram()
     # /api/history/period before /api/history/{entity_id}: the router tries routes in order.
-    for module in (states, services, commands, entities, history, websocket, metrics, openapi, page):
+    for module in (states, services, commands, schedule, entities, history, websocket, metrics, openapi,
+                   page):
         app.add_routes(module.routes)
     return app
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from hub.config import CONFIRM_TTL
 from hub.domain import Action
+from hub.text.when import When
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class Pending:
     lang: str | None
     actions: tuple[Action, ...]
     created: float
+    when: When | None = None
+    """A command with a time: confirming it schedules it (confirmed) rather than running it."""
 
 
 class Confirmations:
@@ -53,7 +56,7 @@ class Confirmations:
         return len(self._pending)
 
     def add(self, requester_key: str, actions: tuple[Action, ...], *, text: str | None,
-            lang: str | None, conversation_id: str | None = None) -> str:
+            lang: str | None, conversation_id: str | None = None, when: When | None = None) -> str:
         """Store a pending command; returns its id."""
         self._expire()
         mine = [k for k, p in self._pending.items() if p.requester_key == requester_key]
@@ -62,7 +65,7 @@ class Confirmations:
         while len(self._pending) >= self.cap:
             self._pending.popitem(last=False)
         confirm_id = secrets.token_urlsafe(16)
-        pending = Pending(requester_key, conversation_id, text, lang, actions, self._clock())
+        pending = Pending(requester_key, conversation_id, text, lang, actions, self._clock(), when)
         self._pending[confirm_id] = pending
         return confirm_id
 

@@ -38,6 +38,10 @@ class Outcome(enum.StrEnum):
     """It could not be carried out safely (the command log or the broker is unavailable)."""
     BUSY = "busy"
     """Too many commands at once on this interface."""
+    SCHEDULED = "scheduled"
+    """Understood, planned and kept to run later (`schedule` says when); nothing published now."""
+    CANCELLED = "cancelled"
+    """Scheduled commands were cancelled (`schedule.cancelled` lists them); nothing published."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,9 @@ class CommandResult:
     mqtt: tuple[Message, ...] = ()
     error: str | None = None
     confirm_id: str | None = None
+    schedule: Mapping[str, Any] | None = None
+    """What is (or in a dry run would be) scheduled, or the schedule asked about; None when the
+    sentence says no time (the contract object then has no `schedule` key, as before)."""
 
     @classmethod
     def invalid(cls, error: str, text: str | None = None, lang: str | None = None,
@@ -92,8 +99,12 @@ class CommandResult:
                    confidence=parse.confidence, slots=parse.slot_texts(), **rest)
 
     def contract(self) -> dict[str, Any]:
-        """The `hub ask` object (ARCHITECTURE.md), without `outcome`: what a dry run prints."""
-        return {
+        """The `hub ask` object (ARCHITECTURE.md), without `outcome`: what a dry run prints.
+
+        A command with a time adds `schedule` (`{"id", "when", "kind", "next_run", "repeat", …}`);
+        every other keeps exactly the keys it had.
+        """
+        body: dict[str, Any] = {
             "text": self.text,
             "lang": self.lang,
             "intent": self.intent,
@@ -105,6 +116,9 @@ class CommandResult:
             "mqtt": [m.as_dict() for m in self.mqtt],
             "error": self.error,
         }
+        if self.schedule is not None:
+            body["schedule"] = dict(self.schedule)
+        return body
 
     def as_contract(self, *, with_confirm_id: bool = True) -> dict[str, Any]:
         """The `hub ask` object plus `outcome` (and `confirm_id` when one was issued).

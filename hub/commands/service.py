@@ -13,6 +13,10 @@ The rules that keep doors shut live here, once:
   has sensitive actions refused, never left pending.
 - The command log row is written before anything is published; when it cannot be written the
   command is not sent. A sensitive command waits at most `sensitive_expiry` seconds for the broker.
+- A sentence with a time ("… at 9:30 pm", "十分钟后…") is understood without its time words and,
+  where it would have run, is kept in the schedule instead (`scheduled`); a sensitive one is asked
+  to be confirmed first and kept confirmed. The runner (`hub.schedule`) later hands its stored
+  actions to `run_scheduled`, which re-checks them against the home as it is then.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from hub.allowlist import refusal_message, refused_targets
@@ -30,12 +35,15 @@ from hub.commands.confirmations import Confirmations
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
+from hub.commands.schedules import ScheduleBook
+from hub.commands.scheduling import Scheduling, entity_words, prepare_run, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.config import CONFIRM_TTL
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
 from hub.errors import CodecError, HubError, ModelNotReadyError, UnknownEntityError
 from hub.registry import Snapshot
+from hub.text.when import When
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,6 +101,9 @@ class CommandService:
         policy: The confirmation policy.
         language: The default language for text without one.
         counters: Where outcomes are counted (`text_<outcome>`), shared with `/metrics`.
+        schedules: Where commands with a time are kept; None: times are not read (as before).
+        zone: The hub's time zone (default the machine's).
+        clock: The current moment, timezone-aware (tests pass their own).
     """
 
     def __init__(
@@ -105,6 +116,9 @@ class CommandService:
         policy: Policy,
         language: str = "auto",
         counters: dict[str, int] | None = None,
+        schedules: ScheduleBook | None = None,
+        zone: tzinfo | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._parse = parse
         self._snapshot = snapshot
@@ -117,6 +131,8 @@ class CommandService:
         self.confirmations = Confirmations(ttl=policy.ttl)
         self.conversations = Conversations()
         self._background: set[asyncio.Task[Any]] = set()
+        self.scheduling = Scheduling(schedules, zone or datetime.now(UTC).astimezone().tzinfo or UTC, clock)
+        """Time in commands: finds it, keeps scheduled commands, lists and cancels them."""
 
     # -- entry points ------------------------------------------------------------------------
     async def parse(self, text: str, lang: str | None = None) -> Parse:
@@ -149,9 +165,16 @@ class CommandService:
             pending = self.confirmations.latest_in(requester.conversation_id, requester.key)
             if pending is not None:
                 return await self.confirm(pending, requester)
+        managed = await self.scheduling.manage(cleaned, lang, entity_words(self._snapshot()), execute=execute)
+        if managed is not None:
+            self._log_later(requester, managed, {"intent": "schedule"})
+            return self._count(managed)
+        found = self.scheduling.find(cleaned, lang)
+        when = found.when if found is not None and found.rest else None
+        heard = found.rest if found is not None and when is not None else cleaned
         try:
-            parse = await self._parse(cleaned, lang)
-            parts = split_compound(cleaned)
+            parse = await self._parse(heard, lang)
+            parts = split_compound(heard)
             part_parses = [await self._parse(p, lang) for p in parts] if len(parts) > 1 else []
         except ModelNotReadyError as err:
             result = CommandResult(text=text, lang=lang, outcome=Outcome.NOT_READY, error=str(err))
@@ -159,25 +182,36 @@ class CommandService:
             return self._count(result)
         if part_parses and all(p.intent != "none" for p in part_parses):
             states = await self._read_states()
-            planned = merge(cleaned, [self._plan(p, requester, states) for p in part_parses])
+            planned = merge(heard, [self._plan(p, requester, states) for p in part_parses])
             return await self._finish(planned, parse, requester, execute=execute, allow=allow,
-                                      confirmable=confirmable)
-        return await self.run_parsed(parse, requester, execute=execute, allow=allow, confirmable=confirmable)
+                                      confirmable=confirmable, when=when, said=cleaned)
+        return await self.run_parsed(parse, requester, execute=execute, allow=allow, confirmable=confirmable,
+                                     when=when, said=cleaned)
 
     async def run_parsed(self, parse: Parse, requester: Requester, *, execute: bool = True,
-                         allow: Collection[str] = (), confirmable: bool = True) -> CommandResult:
-        """`run_text` for a sentence already parsed (Hermes answers with the parse first)."""
+                         allow: Collection[str] = (), confirmable: bool = True, when: When | None = None,
+                         said: str | None = None) -> CommandResult:
+        """`run_text` for a sentence already parsed (Hermes answers with the parse first).
+
+        Args:
+            when: The time the sentence said (its words are not in `parse`): schedule, don't run.
+            said: The whole sentence, time words included (with `when`).
+        """
         planned = self._plan(parse, requester, await self._read_states())
         return await self._finish(planned, parse, requester, execute=execute, allow=allow,
-                                  confirmable=confirmable)
+                                  confirmable=confirmable, when=when, said=said)
 
     def _plan(self, parse: Parse, requester: Requester, states: Mapping[str, State]) -> CommandResult:
         return plan_in(self.conversations, requester.conversation_id, parse, self._snapshot(), states,
                        requester.area)
 
     async def _finish(self, planned: CommandResult, parse: Parse, requester: Requester, *, execute: bool,
-                      allow: Collection[str], confirmable: bool) -> CommandResult:
-        result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable)
+                      allow: Collection[str], confirmable: bool, when: When | None = None,
+                      said: str | None = None) -> CommandResult:
+        result = await self._decide(planned, requester, execute=execute, allow=allow, confirmable=confirmable,
+                                    when=when, said=said)
+        if when is not None:
+            result = with_time(result, said or result.text or "", when)
         if result.outcome is not Outcome.EXECUTED:  # an executed command was logged before it was sent
             self._log_later(requester, result, _parse_record(parse))
         remember(self.conversations, requester.conversation_id, parse, result, self._snapshot())
@@ -236,14 +270,40 @@ class CommandService:
             messages = encode_actions(pending.actions, snapshot, await self._read_states())
         except (CodecError, KeyError) as err:
             return self._count(replace(base, actions=(), error=f"cannot carry it out now: {err}"))
+        if pending.when is not None:  # a command in time: kept, confirmed, to run without asking again
+            when = self.scheduling.restarted(pending.when)
+            kept = await self.scheduling.keep(base, when, requester, pending.text or "",
+                                              confirmed_by=requester.key)
+            self._log_later(replace(requester, source="confirm"), kept, {})
+            return self._count(kept)
         done = await self._execute(replace(base, mqtt=messages), requester, source="confirm")
         return self._count(done)
+
+    async def run_scheduled(self, actions: Sequence[Mapping[str, Any]], requester: Requester, *, text: str,
+                            lang: str, confirmed: bool) -> CommandResult:
+        """Carry out a scheduled command's stored actions now (the runner calls this): checked and
+        encoded against the home as it is now (`scheduling.prepare_run`), then logged and published.
+
+        Args:
+            actions: The stored `Action.as_dict()` list.
+            requester: Who asked for it (a sensitive action needs their confirmation on record).
+            text: What was said.
+            lang: Its language.
+            confirmed: A sensitive action was confirmed when it was asked for.
+        """
+        sensitive_ok = confirmed or not self.policy.needs_confirmation(requester)
+        ready = prepare_run(actions, self._snapshot(), await self._read_states(), text, lang, sensitive_ok)
+        if ready.outcome is not Outcome.DRY_RUN:
+            return self._count(ready)
+        return self._count(await self._execute(ready, requester, source="schedule"))
 
     # -- the steps -----------------------------------------------------------------------------
     async def _decide(self, planned: CommandResult, requester: Requester, *, execute: bool,
                       allow: Collection[str], confirmable: bool,
-                      bound_to: Requester | None = None) -> CommandResult:
-        """Refuse, hold for a confirmation (bound to `bound_to`, default the requester), or execute."""
+                      bound_to: Requester | None = None, when: When | None = None,
+                      said: str | None = None) -> CommandResult:
+        """Refuse, hold for a confirmation (bound to `bound_to`, default the requester), schedule (with
+        `when`), or execute."""
         bound_to = bound_to or requester
         if planned.outcome is not Outcome.DRY_RUN:
             return planned  # a question or a refusal: nothing to carry out
@@ -259,10 +319,13 @@ class CommandService:
             if not confirmable:
                 return replace(planned, outcome=Outcome.REFUSED, mqtt=(), answer=None,
                                error=_cannot_confirm(planned, lang, requester.source))
-            confirm_id = self.confirmations.add(bound_to.key, planned.actions, text=planned.text,
-                                                lang=planned.lang, conversation_id=bound_to.conversation_id)
+            confirm_id = self.confirmations.add(bound_to.key, planned.actions, text=said or planned.text,
+                                                lang=planned.lang, conversation_id=bound_to.conversation_id,
+                                                when=when)
             return replace(planned, outcome=Outcome.NEEDS_CONFIRMATION, confirm_id=confirm_id,
                            answer=_confirm_question(planned, lang))
+        if when is not None:
+            return await self.scheduling.keep(planned, when, requester, said or planned.text or "")
         return await self._execute(planned, requester, source=requester.source)
 
     async def _execute(self, result: CommandResult, requester: Requester, *, source: str) -> CommandResult:

@@ -86,8 +86,13 @@ class Hermes(TopicService):
     async def _answer(self, query: NluQuery) -> None:
         lang = hub_lang(query.lang)
         parse: Parse | None
+        # A time ("… in ten minutes") is taken out first, as on every interface: the rest is parsed,
+        # and with `execute` the command is scheduled rather than carried out now.
+        found = self.commands.scheduling.find(query.input, lang or self.language)
+        when = found.when if found is not None and found.rest else None
+        heard = found.rest if found is not None and when is not None else query.input
         try:
-            parse = await self.commands.parse(query.input, lang or self.language)
+            parse = await self.commands.parse(heard, lang or self.language)
         except ModelNotReadyError as err:
             _LOGGER.warning("Hermes query not understood: %s", err)
             parse = None
@@ -96,7 +101,8 @@ class Hermes(TopicService):
         if self.execute and parse is not None and isinstance(result, NluIntent):
             # Hermes has no way to confirm: sensitive actions are refused, never left pending.
             requester = Requester("hermes", query.site_id or "", query.session_id)
-            outcome = await self.commands.run_parsed(parse, requester, allow=self.allow, confirmable=False)
+            outcome = await self.commands.run_parsed(parse, requester, allow=self.allow, confirmable=False,
+                                                     when=when, said=query.input)
             text = outcome.answer or outcome.error
             if query.session_id and isinstance(text, str):
                 end = {"sessionId": query.session_id, "text": text}

@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -191,6 +192,29 @@ commands = Table(
     Column("actions", json_type(), nullable=False),
     Column("outcome", String(64), nullable=False),
     Column("error", Text),
+)
+
+schedule = Table(
+    "schedule",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created", UTCDateTime(), nullable=False),
+    Column("text", Text, nullable=False, doc="What was said, time words included."),
+    Column("lang", String(16), nullable=False),
+    Column("actions", json_type(), nullable=False, doc="The resolved `Action.as_dict()` list."),
+    Column("when_spec", json_type(), nullable=False, doc="`When.as_dict()`: kind, text, at, repeat, delay."),
+    Column("next_run", UTCDateTime(), nullable=True, doc="The next due run; claimed by compare-and-set."),
+    Column("source", String(64), nullable=False, doc="The interface that asked."),
+    Column("principal", Text, nullable=False),
+    Column("conversation_id", Text),
+    Column("confirmed", Boolean, nullable=False, doc="A sensitive action confirmed when it was asked for."),
+    Column("confirmed_by", Text),
+    Column("status", String(16), nullable=False, doc="pending, running, done, missed, cancelled, failed."),
+    Column("runs", Integer, nullable=False),
+    Column("last_run", UTCDateTime()),
+    Column("last_outcome", String(64)),
+    Column("last_error", Text),
+    Index("ix_schedule_status_next_run", "status", "next_run"),
 )
 
 

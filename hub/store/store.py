@@ -148,6 +148,10 @@ class Store:
             await self._engine.dispose()
             self._engine = None
 
+    def engine(self) -> AsyncEngine:
+        """The running engine, for the store's other repositories (`hub.store.schedule`)."""
+        return self._started()
+
     def _started(self) -> AsyncEngine:
         if self._lifecycle is not StoreState.STARTED or self._engine is None:
             raise StoreError(f"the store is {self._lifecycle.value}")

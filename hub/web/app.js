@@ -10,7 +10,9 @@ const TEXT = {
     placeholder: "turn on the kitchen lights · 打开客厅的灯", other: "Other", loading: "Loading…",
     nothing: "nothing", unauthorized: "The token was refused; enter it again.",
     outcomes: { executed: "done", needs_confirmation: "needs confirmation", answered: "answered",
-                rejected: "not done", not_ready: "model not ready", dry_run: "dry run" },
+                rejected: "not done", not_ready: "model not ready", dry_run: "dry run",
+                scheduled: "scheduled", cancelled: "cancelled" },
+    scheduled: "Scheduled", cancel: "Cancel", repeats: "repeats",
     on: "Turn on", off: "Turn off", lock: "Lock", unlock: "Unlock", open: "Open", close: "Close",
     start: "Start", dock: "Dock", press: "Press", activate: "Activate", brightness: "Brightness",
     colour: "Colour", setpoint: "Target temperature", position: "Position", option: "Option",
@@ -24,7 +26,9 @@ const TEXT = {
     placeholder: "打开客厅的灯 · turn on the kitchen lights", other: "其他", loading: "加载中…",
     nothing: "无", unauthorized: "令牌无效，请重新输入。",
     outcomes: { executed: "已执行", needs_confirmation: "需要确认", answered: "已回答",
-                rejected: "未执行", not_ready: "模型未就绪", dry_run: "试运行" },
+                rejected: "未执行", not_ready: "模型未就绪", dry_run: "试运行",
+                scheduled: "已定时", cancelled: "已取消" },
+    scheduled: "定时任务", cancel: "取消", repeats: "重复",
     on: "打开", off: "关闭", lock: "上锁", unlock: "开锁", open: "打开", close: "关闭",
     start: "启动", dock: "回充", press: "按下", activate: "启用", brightness: "亮度",
     colour: "颜色", setpoint: "目标温度", position: "位置", option: "选项", value: "数值",
@@ -116,6 +120,29 @@ async function load() {
   $("status").textContent = TEXT[lang].count(entities.length);
   render();
   connect();
+  loadSchedule().catch(() => {});
+}
+
+// -- scheduled commands ----------------------------------------------------------------------
+async function loadSchedule() {
+  const { status, data } = await api("GET", "/api/schedule");
+  if (status !== 200) return;
+  const list = $("schedule-list");
+  list.replaceChildren();
+  for (const job of data) {
+    const when = job.next_run ? new Date(job.next_run).toLocaleString() : "–";
+    const item = el("li", { "data-id": String(job.id) });
+    item.append(el("span", {}, `${job.text} · ${when}${job.repeat ? ` · ${t("repeats")}` : ""}`));
+    const cancel = el("button", { type: "button", class: "cancel" }, t("cancel"));
+    cancel.addEventListener("click", async () => {
+      cancel.disabled = true;
+      await api("DELETE", `/api/schedule/${job.id}`).catch(() => {});
+      loadSchedule().catch(() => {});
+    });
+    item.append(cancel);
+    list.append(item);
+  }
+  $("schedule").hidden = data.length === 0;
 }
 
 function render() {
@@ -369,6 +396,7 @@ async function send(body) {
   try {
     const { data } = await api("POST", "/api/command", body);
     showResult(data);
+    if (data.schedule) loadSchedule().catch(() => {});
   } finally {
     $("cmd-send").disabled = false;
   }

@@ -43,9 +43,11 @@ MAX_PAYLOAD = 64 * 1024
 """Longest binary payload, bytes (the hub takes no audio; a payload is read and dropped)."""
 IDLE_TIMEOUT = 120.0
 """Seconds a connection may sit without sending an event."""
-HANDLED = frozenset({Outcome.EXECUTED, Outcome.ANSWERED, Outcome.NEEDS_CONFIRMATION})
-"""Outcomes answered `handled`: done, a question answered, or a sensitive action that waits for
-a confirmation (nothing carried out; the answer asks for it)."""
+HANDLED = frozenset({Outcome.EXECUTED, Outcome.ANSWERED, Outcome.NEEDS_CONFIRMATION, Outcome.SCHEDULED,
+                     Outcome.CANCELLED})
+"""Outcomes answered `handled`: done, a question answered, a sensitive action that waits for
+a confirmation (nothing carried out; the answer asks for it), a command kept to run later, or
+scheduled commands cancelled (HA must not fall back and run a timed command now)."""
 
 
 class FrameError(HubError):
