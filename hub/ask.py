@@ -22,6 +22,7 @@ from hub.commands.compound import merge, split_compound
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import place
 from hub.commands.schedules import preview
+from hub.commands.scheduling import home_names
 from hub.domain import Entity, Parse, State
 from hub.errors import DiscoveryError, HubError
 from hub.exitcodes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
@@ -148,7 +149,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # A time ("in ten minutes", "每天早上七点") is taken out before the model, as the live hub does;
     # the object then says what would be scheduled (`schedule`); nothing is stored or published.
     now = datetime.now(settings.zone)
-    times = [extract(line, args.lang, now) for line in lines]
+    names = home_names(snapshot)
+    times = [extract(line, args.lang, now, names) for line in lines]
     heard = [found.rest if found is not None and found.rest else line for found, line in zip(times, lines,
                                                                                               strict=True)]
     parses = parser.parse_many(heard, args.lang) if heard else []

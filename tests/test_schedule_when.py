@@ -90,6 +90,31 @@ def test_sentences_without_a_time_are_left_alone(text: str) -> None:
     assert extract(text, "auto", NOW) is None
 
 
+@pytest.mark.parametrize("text", [
+    "turn on the night lamp", "turn on the evening lights", "play the morning news", "今天天气怎么样",
+])
+def test_a_bare_part_of_the_day_is_a_word_of_a_name(text: str) -> None:
+    """"the night lamp" runs now: a part of the day alone is a time only after a day ("friday night")."""
+    assert extract(text, "auto", NOW) is None
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("activate the good morning scene", ["Good morning"]),
+    ("turn on the lights in the morning room", ["Morning room"]),  # "in the morning" without the area
+    ("turn on the noon light", ["Noon light"]),
+    ("打开晚安模式", ["晚安模式"]),
+    ("打开每日新闻", ["每日新闻"]),
+    ("打開每日新聞", ["每日新闻"]),
+])
+def test_time_words_inside_a_name_of_the_home_are_the_name(text: str, names: list[str]) -> None:
+    assert extract(text, "auto", NOW, names) is None
+
+
+def test_a_name_elsewhere_in_the_sentence_keeps_the_time() -> None:
+    found = extract("turn on the night lamp at 9 pm", "en", NOW, ["Night lamp"])
+    assert found is not None and found.rest == "turn on the night lamp" and found.when.text == "at 9 pm"
+
+
 def test_the_precheck_passes_plain_commands_without_the_grammar() -> None:
     assert not may_have_time("turn on the kitchen lights")
     assert not may_have_time("打开客厅的灯")

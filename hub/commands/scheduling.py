@@ -41,10 +41,11 @@ class Scheduling:
     """
 
     def __init__(self, book: ScheduleBook | None, zone: tzinfo, clock: Callable[[], datetime] | None = None,
-                 ) -> None:
+                 names: Callable[[], Sequence[str]] = tuple) -> None:
         self.book = book
         self.zone = zone
         self._clock = clock
+        self._names = names
 
     def now(self) -> datetime:
         return self._clock() if self._clock is not None else datetime.now(self.zone)
@@ -53,7 +54,7 @@ class Scheduling:
         """The time in `text` and the text without it; None without a book or without a time."""
         if self.book is None:
             return None
-        return extract(text, lang, self.now())
+        return extract(text, lang, self.now(), self._names())
 
     def restarted(self, when: When) -> When:
         """A delay counted from now (a confirmation: "in ten minutes" from the "yes")."""
@@ -157,6 +158,14 @@ def prepare_run(actions: Sequence[Mapping[str, Any]], snapshot: Snapshot, states
     return replace(base, outcome=Outcome.DRY_RUN, mqtt=messages)
 
 
+def home_names(snapshot: Snapshot) -> list[str]:
+    """Every entity name, alias and area of the home: time words inside them are not times."""
+    names: set[str] = set()
+    for entity in snapshot.entities.values():
+        names.update(n for n in (entity.name, entity.area, *entity.aliases) if n)
+    return sorted(names)
+
+
 def entity_words(snapshot: Snapshot) -> dict[str, str]:
     """Entity id → its friendly name, area and aliases, to find what "cancel the bedroom light" names."""
     return {i: f"{e.name} {e.area or ''} {' '.join(e.aliases)}" for i, e in snapshot.entities.items()}
@@ -170,4 +179,4 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in text)
 
 
-__all__ = ["Scheduling", "entity_words", "prepare_run", "with_time"]
+__all__ = ["Scheduling", "entity_words", "home_names", "prepare_run", "with_time"]

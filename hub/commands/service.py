@@ -36,7 +36,7 @@ from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.schedules import ScheduleBook
-from hub.commands.scheduling import Scheduling, entity_words, prepare_run, with_time
+from hub.commands.scheduling import Scheduling, entity_words, home_names, prepare_run, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.config import CONFIRM_TTL
 from hub.devices import needs_confirm
@@ -131,7 +131,8 @@ class CommandService:
         self.confirmations = Confirmations(ttl=policy.ttl)
         self.conversations = Conversations()
         self._background: set[asyncio.Task[Any]] = set()
-        self.scheduling = Scheduling(schedules, zone or datetime.now(UTC).astimezone().tzinfo or UTC, clock)
+        self.scheduling = Scheduling(schedules, zone or datetime.now(UTC).astimezone().tzinfo or UTC, clock,
+                                     names=lambda: home_names(self._snapshot()))
         """Time in commands: finds it, keeps scheduled commands, lists and cancels them."""
 
     # -- entry points ------------------------------------------------------------------------

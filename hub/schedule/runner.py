@@ -121,8 +121,7 @@ class ScheduleRunner:
                                 job.id, job.text, job.next_run.astimezone(self.zone).isoformat(), late,
                                 self.grace)
             return 0
-        if following is None and not once:
-            following = job.next_run + timedelta(days=36500)  # a rule with no run left: park it
+        once = once or following is None  # a rule's last run ends the job like a one-off
         if not await self.book.claim(job, following, now):
             return 0  # another instance has it
         requester = Requester(job.source, job.principal, job.conversation_id)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -113,13 +114,16 @@ def may_have_time(text: str) -> bool:
     return bool(_TRIGGER_ZH.search(text) if _CJK.search(text) else _TRIGGER_EN.search(text))
 
 
-def extract(text: str, lang: str, now: datetime) -> Found | None:
+def extract(text: str, lang: str, now: datetime, names: Iterable[str] = ()) -> Found | None:
     """The time said in `text`, and the text without it; None when it says no time.
 
     Args:
         text: The sentence (Traditional Chinese is read as Simplified; the rest keeps its script).
         lang: `en`, `zh` or `auto` (Chinese when the text has Chinese characters).
         now: The moment it was said, timezone-aware in the hub's zone.
+        names: The home's entity names, aliases and areas: time words inside one of them in the
+            sentence are part of a name ("the night lamp", "the Good Morning scene", "晚安模式"),
+            not a time.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -134,12 +138,29 @@ def extract(text: str, lang: str, now: datetime) -> Found | None:
     if not cluster:
         return None
     start, end = cluster[0].start, cluster[-1].end
+    if _inside_a_name(plain, start, end, names, zh):
+        return None
     if zh and start and plain[start - 1] in "在于到":
         start -= 1
     when = _when(cluster, text[start:end].strip(), now)
     if when is None:
         return None
     return Found(_rest(text, start, end, zh), when)
+
+
+def _inside_a_name(plain: str, start: int, end: int, names: Iterable[str], zh: bool) -> bool:
+    """Whether plain[start:end] overlaps a name of the home where the sentence says that name."""
+    low = plain.lower()
+    for name in names:
+        wanted = (to_simplified(name) if zh else name).lower().strip()
+        if len(wanted) < 2:
+            continue
+        at = low.find(wanted)
+        while at != -1:
+            if at < end and start < at + len(wanted):
+                return True
+            at = low.find(wanted, at + 1)
+    return False
 
 
 def _cluster(found: list[Piece], text: str, zh: bool) -> list[Piece]:

@@ -42,6 +42,9 @@ _EN_EVERY = re.compile(
 _EN_DAY = re.compile(
     rf"\b(?:(?P<rel>today|tonight|tomorrow|the\s+day\s+after\s+tomorrow)|(?:on\s+|next\s+|this\s+)?"
     rf"(?P<wd>{_DAY_RE}))\b", re.I)
+_AFTER_A_DAY = re.compile(r"\b(?:today|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+$",
+                          re.I)
+"""What a bare part of the day must follow to be a time ("tomorrow morning", "friday night")."""
 _EN_PART = re.compile(rf"\b(?:this\s+|in\s+the\s+|at\s+)?(?P<part>{_PARTS})\b", re.I)
 _EN_CLOCK = re.compile(
     rf"\b(?P<at>at|by|around|about)?\s*(?:"
@@ -236,6 +239,8 @@ def en_pieces(text: str) -> list[Piece]:
         part = match["part"].lower()
         if part in ("noon", "midday", "midnight") and not match[0].lower().startswith(("at", "in", "this")):
             continue  # left to the clock ("at noon") unless it stands alone with a preposition
+        if match[0].lower() == part and not _AFTER_A_DAY.search(text, 0, match.start()):
+            continue  # a bare "night" is a name's word ("the night lamp") unless it follows a day
         found.append(Piece(match.start(), match.end(), part=_PART_NAMES.get(part, part)))
     for match in _EN_CLOCK.finditer(text):
         if (piece := _en_clock_piece(match, text)) is not None:
@@ -257,7 +262,7 @@ _ZH_DELAY = re.compile(
     rf"(?P<half2>半)?(?P<post>以后|之后|过后|后)?")
 _ZH_EVERY = re.compile(
     rf"(?P<interval>每隔?(?P<n>{_ZH_NUM})?个?(?P<u>秒钟|秒|分钟|小时|钟头|天))"
-    rf"|(?P<daily>每天|每日|天天|每晚|每早)"
+    rf"|(?P<daily>每天|每日|(?<![今明昨后前每])天天(?!气)|每晚|每早)"
     rf"|(?P<weekdays>(?:每个?)?(?:工作日|周一到周五|星期一到星期五))"
     rf"|(?P<weekend>(?:每个?)?周末)"
     rf"|每个?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")
