@@ -3,10 +3,10 @@
 See `service.py` for the path and its rules; `result.py` for what every interface serialises.
 """
 
-from hub.commands.confirmations import Confirmations
+from hub.commands.confirmations import Confirmations, Policy
 from hub.commands.plan import encode_actions, plan
 from hub.commands.result import CommandResult, Outcome, Requester
-from hub.commands.service import CommandService, Policy
+from hub.commands.service import CommandService
 from hub.commands.validate import LANGS, MAX_TEXT, InvalidText, clean_text
 
 __all__ = [

@@ -1,9 +1,10 @@
-"""Sensitive commands waiting for their confirmation: one store, one TTL, a cap.
+"""Sensitive commands waiting for their confirmation: the policy, one store, one TTL, a cap.
 
 An id is 128 random bits (never guessed), bound to the requester that asked (only the same
 `source:principal` may confirm it), used once, and forgotten after `ttl` seconds. The store holds at
 most `per_requester` entries for one requester and `cap` in all; the oldest go first, so a flood of
-unconfirmed requests costs a bounded amount of memory.
+unconfirmed requests costs a bounded amount of memory. `Policy` says who must confirm; the words
+a held or refused command is answered with live here too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hub.commands.result import CommandResult, Requester
 from hub.config import CONFIRM_TTL
 from hub.domain import Action
 from hub.text.when import When
@@ -95,5 +97,52 @@ class Confirmations:
                 break
             del self._pending[key]
 
+@dataclass(frozen=True)
+class Policy:
+    """The confirmation policy, from the settings."""
 
-__all__ = ["Confirmations", "Pending"]
+    confirm: str = "sensitive"
+    """`sensitive` or `never`."""
+    exempt: frozenset[str] = frozenset()
+    """Requesters that need no confirmation: a source (`api`) or `source:principal`."""
+    ttl: float = CONFIRM_TTL
+    """Seconds a pending confirmation waits (`confirm_ttl`)."""
+    sensitive_expiry: float = 5.0
+    """Seconds a sensitive command may wait for the broker before it is refused."""
+
+    def needs_confirmation(self, requester: Requester) -> bool:
+        if self.confirm == "never":
+            return False
+        return requester.source not in self.exempt and requester.key not in self.exempt
+
+
+YES = frozenset({"yes", "yes please", "yeah", "yep", "sure", "ok", "okay", "confirm", "do it", "go ahead",
+                 "是", "是的", "好", "好的", "确认", "確認", "对", "對", "可以", "行", "执行", "執行"})
+"""Answers that confirm the pending command of the conversation."""
+
+
+def is_yes(text: str) -> bool:
+    """Whether `text` confirms the conversation's pending command."""
+    return text.strip().lower().rstrip(".!。！") in YES
+
+
+def _ids(result: CommandResult) -> str:
+    return ", ".join(i for a in result.actions for i in a.entity_ids)
+
+
+def confirm_question(result: CommandResult, lang: str) -> str:
+    """The question a sensitive command is held with."""
+    if lang == "zh":
+        return f"这是敏感操作（{_ids(result)}），请确认后执行。"
+    return f"This is a sensitive action ({_ids(result)}); confirm to carry it out."
+
+
+def cannot_confirm(result: CommandResult, lang: str, source: str) -> str:
+    """Why a sensitive command from an interface that cannot confirm is refused."""
+    if lang == "zh":
+        return f"敏感操作（{_ids(result)}）需要确认，而 {source} 无法确认；请在应用或 API 中操作。"
+    return (f"{_ids(result)}: a sensitive action needs a confirmation that {source} cannot give; "
+            "use the app or the API")
+
+
+__all__ = ["YES", "Confirmations", "Pending", "Policy", "cannot_confirm", "confirm_question", "is_yes"]

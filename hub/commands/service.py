@@ -25,20 +25,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from hub.allowlist import refusal_message, refused_targets
 from hub.commands.compound import merge, split_compound
-from hub.commands.confirmations import Confirmations
+from hub.commands.confirmations import Confirmations, Policy, cannot_confirm, confirm_question, is_yes
 from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.schedules import ScheduleBook
 from hub.commands.scheduling import Scheduling, entity_words, home_names, prepare_run, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
-from hub.config import CONFIRM_TTL
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
 from hub.errors import CodecError, HubError, ModelNotReadyError, UnknownEntityError
@@ -63,30 +62,6 @@ class CommandLog(Protocol):
     def log_command(self, source: str, text: str, lang: str, parse: Mapping[str, Any],
                     actions: Sequence[Mapping[str, Any]], outcome: str,
                     error: str | None = None) -> Awaitable[int]: ...
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The confirmation policy, from the settings."""
-
-    confirm: str = "sensitive"
-    """`sensitive` or `never`."""
-    exempt: frozenset[str] = frozenset()
-    """Requesters that need no confirmation: a source (`api`) or `source:principal`."""
-    ttl: float = CONFIRM_TTL
-    """Seconds a pending confirmation waits (`confirm_ttl`)."""
-    sensitive_expiry: float = 5.0
-    """Seconds a sensitive command may wait for the broker before it is refused."""
-
-    def needs_confirmation(self, requester: Requester) -> bool:
-        if self.confirm == "never":
-            return False
-        return requester.source not in self.exempt and requester.key not in self.exempt
-
-
-YES = frozenset({"yes", "yes please", "yeah", "yep", "sure", "ok", "okay", "confirm", "do it", "go ahead",
-                 "是", "是的", "好", "好的", "确认", "確認", "对", "對", "可以", "行", "执行", "執行"})
-"""Answers that confirm the pending command of the conversation."""
 
 
 class CommandService:
@@ -162,7 +137,7 @@ class CommandService:
             cleaned = clean_text(text)
         except InvalidText as err:
             return self._count(CommandResult.invalid(str(err), None, lang))
-        if requester.conversation_id and _is_yes(cleaned):
+        if requester.conversation_id and is_yes(cleaned):
             pending = self.confirmations.latest_in(requester.conversation_id, requester.key)
             if pending is not None:
                 return await self.confirm(pending, requester)
@@ -319,12 +294,12 @@ class CommandService:
             lang = planned.lang or "en"
             if not confirmable:
                 return replace(planned, outcome=Outcome.REFUSED, mqtt=(), answer=None,
-                               error=_cannot_confirm(planned, lang, requester.source))
+                               error=cannot_confirm(planned, lang, requester.source))
             confirm_id = self.confirmations.add(bound_to.key, planned.actions, text=said or planned.text,
                                                 lang=planned.lang, conversation_id=bound_to.conversation_id,
                                                 when=when)
             return replace(planned, outcome=Outcome.NEEDS_CONFIRMATION, confirm_id=confirm_id,
-                           answer=_confirm_question(planned, lang))
+                           answer=confirm_question(planned, lang))
         if when is not None:
             return await self.scheduling.keep(planned, when, requester, said or planned.text or "")
         return await self._execute(planned, requester, source=requester.source)
@@ -392,10 +367,6 @@ class CommandService:
         return result
 
 
-def _is_yes(text: str) -> bool:
-    return text.strip().lower().rstrip(".!。！") in YES
-
-
 def _parse_record(parse: Parse) -> dict[str, Any]:
     return {"intent": parse.intent, "confidence": parse.confidence, "slots": parse.slot_texts()}
 
@@ -406,21 +377,4 @@ def _parse_record_of(result: CommandResult) -> dict[str, Any]:
     return {"intent": result.intent, "confidence": result.confidence, "slots": dict(result.slots)}
 
 
-def _ids(result: CommandResult) -> str:
-    return ", ".join(i for a in result.actions for i in a.entity_ids)
-
-
-def _confirm_question(result: CommandResult, lang: str) -> str:
-    if lang == "zh":
-        return f"这是敏感操作（{_ids(result)}），请确认后执行。"
-    return f"This is a sensitive action ({_ids(result)}); confirm to carry it out."
-
-
-def _cannot_confirm(result: CommandResult, lang: str, source: str) -> str:
-    if lang == "zh":
-        return f"敏感操作（{_ids(result)}）需要确认，而 {source} 无法确认；请在应用或 API 中操作。"
-    return (f"{_ids(result)}: a sensitive action needs a confirmation that {source} cannot give; "
-            "use the app or the API")
-
-
-__all__ = ["YES", "CommandLog", "CommandService", "Policy", "Publisher"]
+__all__ = ["CommandLog", "CommandService", "Publisher"]
