@@ -328,12 +328,11 @@ async def test_wyoming_and_hermes_schedule_rather_than_run_now(mosquitto: Mosqui
     from wyoming.handle import Handled
 
     from hub.broker import free_port
-    from hub.hermes import Hermes
-    from hub.wyoming import HubCommands, WyomingServer
+    from hub.wyoming import WyomingServer
     from tests.test_textcmd import listening
 
     async with timed_hub(mosquitto, tmp_path / "data") as (hub, _api):
-        commands = HubCommands(hub)
+        commands = hub.wyoming_commands()
         async with WyomingServer(commands, commands, "127.0.0.1", port := free_port()), \
                 AsyncTcpClient("127.0.0.1", port, connect_timeout=5, read_timeout=30) as client:
             context = {"conversation_id": uuid.uuid4().hex}
@@ -342,7 +341,7 @@ async def test_wyoming_and_hermes_schedule_rather_than_run_now(mosquitto: Mosqui
             answer = await client.read_event()
         assert answer is not None and Handled.is_type(answer.type), answer
         assert "Scheduled" in (Handled.from_event(answer).text or "")
-        async with Hermes(hub, execute=True):
+        async with hub.hermes(execute=True):
             await listening(peer, "hermes/nlu/query", "hermes/error/nlu", b"probe")
             peer.publish("hermes/nlu/query", json.dumps({"input": "turn on the kettle in 1 hour", "id": "q1",
                                                          "sessionId": "s1"}))
