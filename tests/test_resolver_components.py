@@ -111,6 +111,8 @@ def new_home() -> Snapshot:
 @pytest.mark.parametrize(("text", "intent", "lang", "slots", "service", "entity_id", "data"), [
     ("press the doorbell button", "turn_on", "en", {"name": "doorbell button"}, "button.press",
      "button.doorbell_button", {}),
+    ("hit the doorbell button", "toggle", "en", {"name": "doorbell button"}, "button.press",
+     "button.doorbell_button", {}),
     ("activate movie time", "turn_on", "en", {"name": "movie time"}, "scene.turn_on", "scene.movie_time", {}),
     ("set the desk height to 95", "set_value", "en", {"name": "desk height", "value": "95"}, "number.set_value",
      "number.desk_height", {"value": 95}),

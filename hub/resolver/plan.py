@@ -15,7 +15,7 @@ INTENT_COMPONENTS: dict[str, tuple[str, ...]] = {
                 "lawn_mower", "valve", "button"),
     "turn_off": ("light", "switch", "fan", "climate", "vacuum", "siren", "humidifier", "water_heater",
                  "lawn_mower", "valve"),
-    "toggle": ("light", "switch", "fan", "siren", "humidifier"),
+    "toggle": ("light", "switch", "fan", "siren", "humidifier", "button"),
     "set_brightness": ("light",),
     "brightness_up": ("light",),
     "brightness_down": ("light",),
@@ -70,6 +70,7 @@ _SIMPLE: dict[tuple[str, str], str] = {
     ("lawn_mower", "vacuum_return"): "lawn_mower.dock",
     ("lawn_mower", "stop"): "lawn_mower.pause",
     ("button", "turn_on"): "button.press",  # "press the doorbell button", as HA's HassTurnOn does
+    ("button", "toggle"): "button.press",  # "hit the doorbell button": a button's only action
     ("alarm_control_panel", "disarm"): "alarm_control_panel.alarm_disarm",
 }
 
