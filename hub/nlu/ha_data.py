@@ -87,6 +87,9 @@ _MOWERS = {
     "zh": ("割草机", "割草机器人", "剪草机", "前院割草机", "后院割草机", "除草机"),
 }  # fmt: skip
 
+_VERB_CLASS_WORDS = frozenset({"lock", "unlock", "vacuum", "hoover", "mop", "heat", "cool", "shade"})
+"""Class words that are verbs when they start a sentence ("lock sofa side door", "vacuum the den")."""
+
 _ZH_TYPED_LAMPS = ("吸顶灯", "筒灯", "射灯", "台灯", "床头灯", "吊灯", "落地灯")
 """Typed lamps are names in our tagging rules (intents/README.md), not class words."""
 
@@ -298,6 +301,8 @@ class _Walker:
             for n in range(min(6 if self.lang == "zh" else 4, len(tokens) - i), 0, -1):
                 start, end = tokens[i][1], tokens[i + n - 1][2]
                 if any(not (end <= s or start >= e) for s, e in taken):
+                    continue
+                if i == 0 and n == 1 and text[start:end].casefold() in _VERB_CLASS_WORDS:
                     continue
                 if text[start:end].casefold() in words:
                     hit = (words[text[start:end].casefold()], start, end, n)
