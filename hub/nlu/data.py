@@ -324,7 +324,8 @@ def load_ha_tests_file(path: Path) -> list[tuple[str, str]]:
     """(sentence, our intent) pairs of one `heldout/ha/<lang>/*.yaml` file (HA's test format,
     each block carrying our intent under `ours`)."""
     doc = yaml.safe_load(path.read_text("utf-8")) or {}
-    return [(str(s), str(block["ours"])) for block in doc.get("tests") or [] for s in block.get("sentences") or []]
+    blocks = doc.get("tests") or []
+    return [(str(s), str(block["ours"])) for block in blocks for s in block.get("sentences") or []]
 
 
 def heldout_dir(lang: str, root: Path | None = None) -> Path:

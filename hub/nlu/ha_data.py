@@ -53,7 +53,8 @@ _NONE = {
 _DIRECT = {
     "HassToggle": "toggle", "HassClimateSetTemperature": "set_temperature", "HassGetState": "get_state",
     "HassClimateGetTemperature": "get_state", "HassSetPosition": "set_position",
-    "HassFanSetSpeed": "set_fan_speed", "HassVacuumStart": "vacuum_start", "HassVacuumCleanArea": "vacuum_start",
+    "HassFanSetSpeed": "set_fan_speed", "HassVacuumStart": "vacuum_start",
+    "HassVacuumCleanArea": "vacuum_start",
     "HassVacuumReturnToBase": "vacuum_return", "HassLawnMowerStartMowing": "vacuum_start",
     "HassLawnMowerDock": "vacuum_return",
 }  # fmt: skip
@@ -82,8 +83,8 @@ _FAMILY_OF_INTENT = {
 """The name list an HA intent's `{name}` draws from when its block names no domain."""
 
 _MOWERS = {
-    "en": ("mower", "lawn mower", "robot mower", "lawnmower", "automower", "front lawn mower", "back lawn mower",
-           "husqvarna", "worx landroid", "grass cutter"),
+    "en": ("mower", "lawn mower", "robot mower", "lawnmower", "automower", "front lawn mower",
+           "back lawn mower", "husqvarna", "worx landroid", "grass cutter"),
     "zh": ("割草机", "割草机器人", "剪草机", "前院割草机", "后院割草机", "除草机"),
 }  # fmt: skip
 
@@ -177,7 +178,8 @@ class _Walker:
         if isinstance(domain, list):
             domain = domain[0] if domain else None
         self.family = _FAMILY_OF_INTENT.get(ha_intent)
-        self.data, self.domain, self.filled = data, domain, {}
+        self.data, self.domain = data, domain
+        self.filled: dict[str, str] = {}
         try:
             pieces = self._walk(sentence.expression)
         except _Skip:
