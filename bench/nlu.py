@@ -6,8 +6,9 @@ with hassil + home-assistant-intents (Home Assistant's template matcher) on the 
 
 Sets: en/zh templates and hand-written sentences, */families (issue 13's phrasing families,
 hand-written), zh-Hant/* (the Chinese sentences in Traditional characters; hassil reads them with
-HA's zh-TW templates). Home Assistant's own test sentences are not in the home-assistant-intents
-package (wheel or sdist), so there is no HA-tests set.
+HA's zh-TW templates); with `--ha-tests` also */ha-tests: a subset of Home Assistant's own test
+sentences (intents/heldout/ha/, CC BY 4.0), scored on intent only (their slots are HA's entity
+ids, not surface text); hassil passes most of them by construction.
 
 hassil gets generous help: the held-out sentences' own names and areas as its entity lists,
 and unmatched entities allowed. Its HA intents are mapped onto ours (`HA_TO_OURS`); those with
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from hub.nlu.artifact import model_dir
 from hub.nlu.commands import default_data_dir
-from hub.nlu.data import Example, bio_entities
+from hub.nlu.data import Example, bio_entities, intents_root, load_ha_tests_file, make_example
 from hub.nlu.evaluate import evaluate_parser, heldout_sets
 from hub.nlu.infer import Parser
 
@@ -128,6 +129,17 @@ def cjk_ablation(intents: Path | None, per_intent: int) -> int:
     return 0
 
 
+def ha_test_sets(intents: Path | None) -> dict[str, list[Example]]:
+    """Home Assistant's own test sentences (intents/heldout/ha/<lang>/), intent only."""
+    sets: dict[str, list[Example]] = {}
+    for lang in ("en", "zh"):
+        pairs = [p for path in sorted((intents_root(intents) / "heldout" / "ha" / lang).glob("*.yaml"))
+                 for p in load_ha_tests_file(path)]  # fmt: skip
+        if pairs:
+            sets[f"{lang}/ha-tests"] = [make_example(text, lang, intent, ()) for text, intent in pairs]
+    return sets
+
+
 def _parse(parser: Parser, ex: Example) -> Any:
     return parser.parse(ex.text, ex.lang)
 
@@ -142,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--intents", type=Path, help="intents/ folder (default: the shipped one)")
     ap.add_argument("--cjk-ablation", action="store_true",
                     help="instead: zh held-out with and without the CJK vocabulary (2 short runs)")  # fmt: skip
+    ap.add_argument("--ha-tests", action="store_true",
+                    help="also score Home Assistant's own test sentences (intents/heldout/ha/, intent only)")
     ap.add_argument("--smoke", action="store_true", help="CI: 20 sentences per set, model from HUB_BENCH_MODEL")
     args = ap.parse_args(argv)
     if args.smoke:
@@ -158,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sets:
         print("no held-out data under intents/heldout", file=sys.stderr)
         return 1
+    if args.ha_tests:
+        sets.update(ha_test_sets(args.intents))
     if args.smoke:
         sets = {name: examples[:20] for name, examples in sets.items()}
     rows: list[tuple[str, str, float, float, float, float]] = []
@@ -167,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, examples in sets.items():
             ms = time_calls(partial(_parse, parser), examples)
             s = scores[name]
-            rows.append((label, name, s["intent_acc"], s["slot_f1"], percentile(ms, 50), percentile(ms, 99)))
+            f1 = float("nan") if name.endswith("/ha-tests") else s["slot_f1"]
+            rows.append((label, name, s["intent_acc"], f1, percentile(ms, 50), percentile(ms, 99)))
     if not args.no_hassil:
         for name, examples in sets.items():
             run = hassil_runner(name.split("/")[0] if "-Hant" in name else examples[0].lang, examples)

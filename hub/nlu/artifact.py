@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
 import yaml
 from safetensors.torch import load_file, save_file
 from transformers import BertTokenizerFast  # type: ignore[attr-defined]
@@ -89,15 +90,41 @@ def load_artifact(path: Path) -> tuple[JointBert, BertTokenizerFast, Labels, dic
     if not all((path / name).is_file() for name in needed):
         raise ModelNotFoundError(f"No trained model in {path}; run `hub train` (about 5 minutes)")
     config = JointConfig.from_dict(json.loads((path / "config.json").read_text("utf-8")))
-    model = JointBert(config)
-    model.load_state_dict(load_file(str(path / "model.safetensors")))
-    model.eval()
+    model = _load_weights(config, path / "model.safetensors")
     tokenizer = BertTokenizerFast.from_pretrained(str(path), local_files_only=True)
     raw = json.loads((path / "labels.json").read_text("utf-8"))
     labels = Labels(tuple(raw["intents"]), tuple(raw["slot_labels"]))
     recipe_file = path / "recipe.yaml"
     recipe = yaml.safe_load(recipe_file.read_text("utf-8")) if recipe_file.exists() else {}
     return model, tokenizer, labels, dict(recipe or {})
+
+
+def _load_weights(config: JointConfig, file: Path) -> JointBert:
+    """The model with the file's weights, built without a random-initialised copy first.
+
+    The module is created on the meta device (no memory, no init) and takes the loaded tensors
+    as its parameters (`assign=True`): one copy of the weights instead of two at the peak, and
+    no seconds spent initialising weights that are overwritten. The two non-persistent index
+    buffers BERT keeps (position and token-type ids) are rebuilt; they are not in the file.
+    """
+    with torch.device("meta"):
+        model = JointBert(config)
+    model.load_state_dict(load_file(str(file)), assign=True)
+    for name, buffer in list(model.named_buffers()):
+        if buffer.is_meta:
+            owner = model.get_submodule(name.rpartition(".")[0])
+            leaf = name.rpartition(".")[2]
+            if leaf == "position_ids":
+                value = torch.arange(buffer.shape[-1]).expand(buffer.shape)
+            elif leaf == "token_type_ids":
+                value = torch.zeros(buffer.shape, dtype=buffer.dtype)
+            else:
+                raise ValueError(f"{file}: buffer {name} is neither saved nor known")
+            owner.register_buffer(leaf, value.to(buffer.dtype), persistent=False)
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)  # inference only: no autograd bookkeeping
+    return model
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -271,6 +271,7 @@ def build_dataset(
     seed: int,
     extra_slot_values: Mapping[str, Sequence[str]] | None = None,
     root: Path | None = None,
+    ha_per_intent: int = 0,
 ) -> list[Example]:
     """Expand the training templates of `lang`: about `n_per_intent` examples for each intent.
 
@@ -282,6 +283,11 @@ def build_dataset(
             "name", areas under "area"), mixed into the generic lists of those slots and
             their variants (drawn about a third of the time).
         root: The intents/ folder (tests pass fixtures); default the shipped one.
+        ha_per_intent: Also this many examples per intent from Home Assistant's sentence
+            templates (`hub.nlu.ha_data`, CC BY 4.0), filled with the same lists.
+
+    No example is a held-out sentence (`heldout_texts`): a sampled phrasing that happens to
+    spell one is dropped.
     """
     folder = intents_root(root) / lang
     lists: dict[str, list[str]] = load_slot_lists(folder / "slots")
@@ -294,7 +300,32 @@ def build_dataset(
             lists[key] = base + extra * repeat
     wrappers_path = folder / "wrappers.yaml"
     wrappers = yaml.safe_load(wrappers_path.read_text("utf-8")) if wrappers_path.exists() else {}
-    return _expand(_load_templates(folder), lists, lang, n_per_intent, seed, wrappers)
+    examples = _expand(_load_templates(folder), lists, lang, n_per_intent, seed, wrappers)
+    exclude = heldout_texts(lang, root)
+    if ha_per_intent > 0:
+        from hub.nlu.ha_data import build_ha_dataset
+
+        examples += build_ha_dataset(lang, ha_per_intent, seed, lists, exclude)
+    return [ex for ex in examples if ex.text.casefold() not in exclude]
+
+
+def heldout_texts(lang: str, root: Path | None = None) -> frozenset[str]:
+    """Case-folded texts of every held-out sentence of `lang`: the hand-written sets and Home
+    Assistant's own test sentences (`heldout/ha/<lang>/`), which training never produces."""
+    texts: set[str] = set()
+    for path in sorted(heldout_dir(lang, root).glob("sentences*.yaml")):
+        texts.update(str(item["text"]).casefold() for item in yaml.safe_load(path.read_text("utf-8")) or [])
+    for path in sorted((intents_root(root) / "heldout" / "ha" / lang).glob("*.yaml")):
+        texts.update(t.casefold() for t, _ in load_ha_tests_file(path))
+    return frozenset(texts)
+
+
+def load_ha_tests_file(path: Path) -> list[tuple[str, str]]:
+    """(sentence, our intent) pairs of one `heldout/ha/<lang>/*.yaml` file (HA's test format,
+    each block carrying our intent under `ours`)."""
+    doc = yaml.safe_load(path.read_text("utf-8")) or {}
+    blocks = doc.get("tests") or []
+    return [(str(s), str(block["ours"])) for block in blocks for s in block.get("sentences") or []]
 
 
 def heldout_dir(lang: str, root: Path | None = None) -> Path:

@@ -54,6 +54,9 @@ class Recipe:
     threshold: float = 0.5
     quantize: bool = True
     heldout_per_intent: int = 30
+    ha_per_intent: dict[str, int] = field(default_factory=dict)
+    """Extra examples per intent and language from Home Assistant's sentence templates
+    (home-assistant-intents, CC BY 4.0; `hub/nlu/ha_data.py`); none when empty."""
 
     @classmethod
     def from_yaml(cls, path: Path) -> Recipe:
@@ -172,7 +175,8 @@ def train(
         ex
         for lang in recipe.langs
         for ex in data.build_dataset(
-            lang, recipe.n_per_intent.get(lang, 0), recipe.seed, extra_slot_values, intents_root
+            lang, recipe.n_per_intent.get(lang, 0), recipe.seed, extra_slot_values, intents_root,
+            ha_per_intent=recipe.ha_per_intent.get(lang, 0),
         )
     ]
     if not examples:

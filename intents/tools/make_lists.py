@@ -681,9 +681,139 @@ def build_lang(lang: str) -> None:
     write(ho / "hvac_mode.txt", hvac_ho + hvac[::4], f"{lang} held-out hvac modes")
 
 
+# --- issue 14: the newer components (numbers, selects, humidifiers, alarms, buttons, scenes) ---
+# Small closed lists written out by hand: (training, held-out). Held-out names never occur in
+# training lists. `value`, `option` and `arm_mode` are values, not names.
+NEW_LISTS = {
+    "en": {
+        "name@number": (
+            """desk height|standing desk height|desk|desk position|monitor arm height|motion sensitivity
+            |sensor sensitivity|presence sensitivity|temperature calibration|temperature offset|auto off timer
+            |off delay|occupancy timeout|led intensity|charge limit|charging current|charge current|feed amount
+            |portion size|detection distance|detection range|target distance|water level target|shelf height
+            |bed height|tv lift height|lift position|volume level|fade time|brightness offset|duration
+            |run time|pump speed|fan delay|max current|boost duration""",
+            """table height|drafting table height|radar sensitivity|thermostat offset|hold time|charge amps
+            |kibble amount|projector lift height|cot height"""),
+        "name@humidifier": (
+            """humidifier|bedroom humidifier|dehumidifier|basement dehumidifier|nursery humidifier
+            |dyson humidifier|xiaomi humidifier|air humidifier|mist maker|office humidifier|garage dehumidifier
+            |living room humidifier|kids humidifier|laundry dehumidifier|plant humidifier|big humidifier
+            |small dehumidifier|meaco dehumidifier|venta humidifier|emma's humidifier""",
+            """cellar dehumidifier|levoit humidifier|crib humidifier|boneco humidifier|attic dehumidifier
+            |greenhouse humidifier|studio dehumidifier"""),
+        "name@select": (
+            """desk|desk mode|standing desk|power-on behavior|power on behaviour|startup behaviour|fan mode
+            |light effect|effect|operation mode|display mode|heating mode|preset|washing program|wash program
+            |alarm sound|doorbell sound|chime tone|motion sensitivity level|led mode|camera mode|vacuum mode
+            |suction level|mop mode|feeding mode|input source|sound mode|bed mode|recliner position""",
+            """drafting table|blind mode|projector input|dryer program|ringtone|massage chair program
+            |soundbar mode"""),
+        "option": (
+            """stand|standing|sit|sitting|eco|sleep|normal|boost|silent|quiet|previous|rainbow|candle
+            |fireplace|party|comfort|manual|turbo|night|day|cotton|quick wash|high|low|medium|max|gentle
+            |balanced|strong|mop only|vacuum and mop|tv|hdmi 1|bluetooth|movie|music|flat|zero gravity
+            |memory 1|memory 2|position 1|position 2|restore|ding dong|westminster|breathe|blink|colorloop""",
+            """aurora|gaming|delicates|hdmi 2|reading|standby|lounge|memory 3|wool|lullaby|strobe"""),
+        "value": (
+            None, None),  # generated below
+        "arm_mode": (
+            """away|home|night|vacation|stay|holiday|custom bypass|away mode|home mode|night mode""",
+            """away|home|night|vacation|stay|holiday"""),
+        "name@alarm": (
+            """house alarm|home alarm|home security|ring alarm|shed alarm|garage alarm|main alarm
+            |perimeter alarm|ajax alarm|downstairs alarm|office alarm|flat alarm|yale alarm|alarmo""",
+            """barn alarm|workshop alarm|verisure|annex alarm|boathouse alarm"""),
+        "device_class@alarm": (
+            """alarm|alarms|alarm system|security system|security|burglar alarm|alarm panel|security alarm""",
+            """alarm|alarms|alarm system|security system|security|burglar alarm|alarm panel|security alarm"""),
+        "name@button": (
+            """doorbell button|doorbell|restart button|reboot button|identify button|gate button|garage button
+            |chime|bell|feeder button|feed button|open button|reset button|call button|panic button|test button
+            |ring button|buzzer|gate buzzer|intercom button|printer restart|router reboot""",
+            """front bell|porch buzzer|kibble button|hatch button|lobby buzzer|modem restart"""),
+        "name@scene": (
+            """movie time|movie night|relax|relax mode|reading|dinner|good night|good morning|party|romantic
+            |cozy|focus|bedtime|wake up|tv time|gaming|dinner party|bright|concentrate|energize|nightlight
+            |welcome home|leaving home|morning routine|evening|cinema|date night|kids bedtime""",
+            """concert|sunday brunch|yoga|candlelit|storytime|sunset glow|karaoke"""),
+    },
+    "zh": {
+        "name@number": (
+            """桌子高度|升降桌高度|书桌高度|升降桌|人体感应灵敏度|灵敏度|感应灵敏度|温度校准|温度偏移|关灯延时|延时时间|超时时间
+            |充电电流|充电上限|投喂量|出粮量|检测距离|感应距离|水位|床的高度|电视升降高度|音量大小|运行时长|水泵转速|定时时长""",
+            """餐桌高度|门磁灵敏度|雷达灵敏度|儿童锁时长|晾衣架高度|猫粮份量"""),
+        "name@humidifier": (
+            """加湿器|卧室加湿器|除湿机|地下室除湿机|小米加湿器|米家加湿器|香薰机|雾化器|客厅加湿器|抽湿机|除湿器|书房加湿器
+            |大加湿器|小加湿器|宝宝加湿器|衣帽间除湿机|德龙除湿机|美的加湿器""",
+            """桌面加湿器|德尔玛加湿器|阁楼除湿机|琴房加湿器|酒窖除湿机"""),
+        "name@select": (
+            """桌子模式|升降桌模式|升降桌|书桌|上电状态|通电行为|灯效|灯光效果|工作模式|风扇模式|洗衣程序|显示模式|提示音|门铃铃声
+            |吸力档位|拖地模式|出粮模式|输入源|音效模式|床的模式|按摩模式""",
+            """投影仪信号源|烘干程序|晾衣架模式|沙发模式|音响音效"""),
+        "option": (
+            """站立|站姿|坐姿|坐着|节能|睡眠|正常|强力|静音|记忆|彩虹|烛光|派对|舒适|手动|夜间|白天|棉麻|快洗|高|低|中|最大
+            |柔和|标准|强劲|只拖地|扫拖一体|电视|蓝牙|电影|音乐|平躺|零重力|记忆一|记忆二|位置一|位置二|恢复断电前状态|叮咚|呼吸|闪烁""",
+            """游戏|轻柔|羊毛|摇篮曲|频闪|阅读|待机|记忆三"""),
+        "value": (None, None),
+        "arm_mode": (
+            """离家|在家|夜间|睡眠|度假|外出|留守|全部""",
+            """离家|在家|夜间|睡眠|度假|外出"""),
+        "name@alarm": (
+            """家庭警报|安防主机|门口警报|车库警报|报警器|米家安防|家里的警报|仓库警报|店铺警报|一楼警报|别墅安防""",
+            """工作室警报|谷仓警报|门卫安防|后院警报"""),
+        "device_class@alarm": (
+            """警报|安防|安防系统|报警系统|防盗系统|警戒|报警|防盗报警|警报系统""",
+            """警报|安防|安防系统|报警系统|防盗系统|警戒|报警|防盗报警|警报系统"""),
+        "name@button": (
+            """门铃按钮|门铃|重启按钮|喂食按钮|开门按钮|车库按钮|识别按钮|复位按钮|呼叫按钮|紧急按钮|测试按钮|出粮按钮|路由器重启
+            |大门按钮|对讲按钮""",
+            """前门门铃|楼道按钮|猫砂盆按钮|投喂键|光猫重启"""),
+        "name@scene": (
+            """观影模式|电影模式|回家模式|离家模式|睡眠模式|阅读模式|晚餐模式|聚会模式|起床模式|浪漫模式|影院模式|会客模式|休闲模式
+            |晚安模式|早安模式|用餐模式|游戏模式|看电视|专注模式|夜灯模式|烛光晚餐|放松模式""",
+            """下午茶模式|瑜伽模式|K歌模式|亲子模式|冥想模式"""),
+    },
+}
+
+
+def new_values(lang: str, rng: random.Random) -> tuple[list[str], list[str]]:
+    """`value`: numbers for number entities and target humidities (units and percents kept)."""
+    tr, ho = [], []
+    for n in range(0, 131):
+        if lang == "en":
+            forms = [str(n), f"{n} %", f"{n}%", f"{n} percent", f"{n} cm", f"{n} centimeters",
+                     f"{n} seconds", f"{n} minutes"]
+            if n <= 99:
+                forms.append(en_words(n, hyphen=rng.random() < 0.5))
+        elif n > 99:
+            forms = [str(n), f"{n}厘米", f"{n}%"]
+        else:
+            forms = [str(n), f"{n}%", f"百分之{zh_words(n)}", f"{n}厘米", f"{zh_words(n)}厘米", f"{n}秒",
+                     f"{zh_words(n)}", f"{n}分钟"]
+        for f in forms:
+            (ho if rng.random() < 0.15 else tr).append(f)
+    tr += ["95.5", "72.5", "0.5", "1.5"] if lang == "en" else ["95.5", "七十二点五", "0.5"]
+    return dedupe(tr), dedupe(ho)
+
+
+def build_new(lang: str) -> None:
+    rng = random.Random(f"{SEED}-{lang}-new")
+    tr = ROOT / lang / "slots"
+    ho = ROOT / "heldout" / lang / "slots"
+    for key, (train, held) in NEW_LISTS[lang].items():
+        if key == "value":
+            values, values_ho = new_values(lang, rng)
+        else:
+            values, values_ho = dedupe(split(train)), dedupe(split(held))
+        write(tr / f"{key}.txt", values, f"{lang} {key} (issue 14: newer components)")
+        write(ho / f"{key}.txt", values_ho, f"{lang} held-out {key} (issue 14: newer components)")
+
+
 def main() -> None:
     for lang in ("en", "zh"):
         build_lang(lang)
+        build_new(lang)
 
 
 if __name__ == "__main__":
