@@ -263,6 +263,9 @@ def test_untagged_area_narrows_a_singular_class(home: Snapshot) -> None:
     [
         ("start the kettle", "en", [("switch.turn_on", "switch.kettle")]),
         ("please switch off the kettle", "en", [("switch.turn_off", "switch.kettle")]),
+        ("activate the kettle", "en", [("switch.turn_on", "switch.kettle")]),  # HA's HassTurnOn verbs
+        ("deactivate the kettle", "en", [("switch.turn_off", "switch.kettle")]),
+        ("activate the sauna", "en", []),
         ("I bought a new kettle", "en", []),
         ("start the sauna", "en", []),
         ("start the kettle and make tea for everyone", "en", []),

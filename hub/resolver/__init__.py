@@ -114,13 +114,15 @@ def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> R
 # fmt: off
 _EN_ON_OFF = re.compile(
     r"^(?:(?:please|hey|ok|okay|can you|could you|would you)\s+)*"
-    r"(?P<verb>turn on|switch on|power on|start|turn off|switch off|power off|shut off|shut down)\b"
+    r"(?P<verb>turn on|switch on|power on|start|activate|press|push|ring"
+    r"|turn off|switch off|power off|shut off|shut down|deactivate)\b"
 )
 _ZH_ON_OFF = re.compile(
-    r"^(?:请|麻烦|帮我|给我|帮忙)*(?P<verb>打开|开启|启动|开一下|关闭|关掉|关上|关一下|停掉)"
+    r"^(?:请|麻烦|帮我|给我|帮忙)*(?P<verb>打开|开启|启动|开一下|激活|启用|按一下|按下|关闭|关掉|关上|关一下|停掉|停用)"
 )
 _OFF_VERBS = frozenset({
-    "turn off", "switch off", "power off", "shut off", "shut down", "关闭", "关掉", "关上", "关一下", "停掉",
+    "turn off", "switch off", "power off", "shut off", "shut down", "deactivate",
+    "关闭", "关掉", "关上", "关一下", "停掉", "停用",
 })
 # fmt: on
 
@@ -192,7 +194,8 @@ def _act(parse: Parse, selection: Selection, states: Mapping[str, State]) -> Res
         if call.problem == "value":
             slot = {"set_brightness": "brightness", "set_position": "position", "set_fan_speed": "speed",
                     "set_color": "colour", "set_color_temp": "colour temperature",
-                    "set_hvac_mode": "mode"}.get(parse.intent, "temperature")  # fmt: skip
+                    "set_hvac_mode": "mode", "set_value": "value",
+                    "select_option": "option"}.get(parse.intent, "temperature")  # fmt: skip
             return Resolution(error=answers.missing_value(slot, lang))
         if call.service is None:
             refusals.append(answers.need_state(entity.name, lang))
