@@ -16,8 +16,9 @@ NOT_HUB_ERRORS = {
     # Raised by budgeted template filters outside a render so that Jinja skips folding them at
     # compile time; it never leaves the templates package.
     "hub.templates.budget.NoBudgetError",
-    # A malformed training template (intents/FORMAT.md): a build-time error of the NLU data.
-    "hub.nlu.data.TemplateSyntaxError",
+    # Control flow inside the walk over HA's templates ("this walk used a list we cannot fill");
+    # caught where it is raised, never seen outside hub/nlu/ha_data.py.
+    "hub.nlu.ha_data._Skip",
 }
 
 

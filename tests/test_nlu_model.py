@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,11 @@ SENTENCES = [
 def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("data")
     path = model_dir(data_dir)
-    metrics = train(load_recipe("tiny"), path, intents_root=FIXTURES, progress=False)
+    # The fixture set is a tenth of the real one: the tiny recipe's 4 epochs left "turn on the kitchen
+    # lights" on a knife's edge (one dropped held-out example flipped it with seed 0); 8 epochs
+    # parse the four sentences right with seeds 0, 1 and 2, still in seconds.
+    recipe = dataclasses.replace(load_recipe("tiny"), epochs=8)
+    metrics = train(recipe, path, intents_root=FIXTURES, progress=False)
     assert metrics["train_seconds"] < 120
     assert set(metrics["heldout"]) == {"en/templates", "en/sentences", "zh/templates", "zh/sentences"}
     return path

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from hub.errors import HubError
 from hub.nlu.lang import split_words
 from hub.resources import data_path
 
@@ -61,7 +62,7 @@ class Example:
     """One BIO tag per word."""
 
 
-class TemplateSyntaxError(ValueError):
+class TemplateSyntaxError(HubError, ValueError):
     """A template does not follow intents/FORMAT.md."""
 
 
