@@ -61,6 +61,22 @@ def test_questions_about_the_new_components(home: Snapshot) -> None:
         assert result.actions == ()
 
 
+def test_an_update_question_reads_the_firmware_entity_not_the_device() -> None:
+    """A plug and its firmware share the device's name: "update" picks the firmware entity."""
+    plug = {"identifiers": ["plug1"], "name": "Kitchen plug", "suggested_area": "Kitchen"}
+    configs = {
+        "homeassistant/switch/plug1/config": {"name": None, "object_id": "kitchen_plug", "command_topic": "p/set",
+                                              "state_topic": "p/state", "device": plug},
+        "homeassistant/update/plug1/config": {"name": None, "object_id": "kitchen_plug_firmware",
+                                              "state_topic": "p/fw", "device": plug},
+    }
+    both = registry_from(((t, json.dumps(c)) for t, c in configs.items()), pytest.fail).snapshot()
+    asked = resolve(parse("is there an update for the kitchen plug?", "get_state", name="kitchen plug"), both)
+    assert asked.query == ("update.kitchen_plug_firmware",), asked
+    plain = resolve(parse("is the kitchen plug on?", "get_state", name="kitchen plug"), both)
+    assert plain.query is not None and "switch.kitchen_plug" in plain.query, plain
+
+
 def test_a_scene_cannot_be_turned_off(home: Snapshot) -> None:
     result = resolve(parse("turn off movie time", "turn_off", name="movie time"), home)
     assert result.actions == () and result.error

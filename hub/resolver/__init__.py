@@ -120,6 +120,7 @@ _EN_ON_OFF = re.compile(
 _ZH_ON_OFF = re.compile(
     r"^(?:请|麻烦|帮我|给我|帮忙)*(?P<verb>打开|开启|启动|开一下|激活|启用|按一下|按下|关闭|关掉|关上|关一下|停掉|停用)"
 )
+_UPDATE_WORDS = re.compile(r"\b(?:updates?|firmware|upgrades?)\b|更新|固件|升级", re.I)
 _OFF_VERBS = frozenset({
     "turn off", "switch off", "power off", "shut off", "shut down", "deactivate",
     "关闭", "关掉", "关上", "关一下", "停掉", "停用",
@@ -228,6 +229,10 @@ def _number(value: Any) -> float | None:
 
 def _question(parse: Parse, selection: Selection, states: Mapping[str, State]) -> Resolution:
     lang = parse.lang
+    updates = tuple(e for e in selection.entities if e.component == "update")
+    if updates and len(updates) < len(selection.entities) and _UPDATE_WORDS.search(parse.text):
+        # "is there an update for the kitchen plug?": the plug's firmware entity, not the plug
+        selection = replace(selection, entities=updates)
     ids = tuple(e.entity_id for e in selection.entities)
     temps = [_temperature(e, states.get(e.entity_id)) for e in selection.entities]
     known = [t for t in temps if t is not None]
