@@ -21,20 +21,12 @@ from rapidfuzz import fuzz, process
 
 from hub.domain import Entity
 from hub.resolver.lexicon import Home, has_cjk, key
+from hub.resolver.mention import contains
 
 _MAX_SUBSET_WORDS = 10
 """Above this many words in a name as said, subsets are not enumerated (2^n lookups)."""
 _MAX_TABLES = 64
 """Name tables kept per home (one per distinct pool: the whole home, an area, …)."""
-
-
-def _contains(haystack: str, needle: str) -> bool:
-    """`match._contains`: word-wise for latin text, character-wise when Chinese is involved."""
-    if not needle:
-        return False
-    if has_cjk(needle) or has_cjk(haystack):
-        return needle.replace(" ", "") in haystack.replace(" ", "")
-    return f" {needle} " in f" {haystack} "
 
 
 class NameTable:
@@ -197,7 +189,7 @@ class HomeIndex:
 
     def areas_containing(self, k: str) -> list[str]:
         """Home areas whose key contains `k` (word-wise, or character-wise for Chinese)."""
-        return [a for a, ak in self._area_keys if _contains(ak, k)]
+        return [a for a, ak in self._area_keys if contains(ak, k)]
 
     def areas_near(self, k: str, cutoff: float) -> list[str]:
         """Home areas whose key scores at least `cutoff` against `k` (`fuzz.WRatio`), in home order."""
