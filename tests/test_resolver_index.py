@@ -13,8 +13,9 @@ from rapidfuzz import fuzz
 
 from hub.domain import Entity
 from hub.registry import Registry
-from hub.resolver.index import _contains, index_of
+from hub.resolver.index import index_of
 from hub.resolver.lexicon import Home, home_of, key
+from hub.resolver.mention import contains
 
 WORDS = ["kitchen", "lamp", "ceiling", "light", "study", "blind", "2", "5", "plug", "灯", "客厅", "台灯", "书房"]
 AREAS = ["Kitchen", "Study", "Living Room", "客厅", None]
@@ -63,7 +64,7 @@ def test_scan_words_are_those_in_the_sentence(names: list[tuple[str, str | None]
     def lead(word: str) -> str:
         return word[0] if "\u3400" <= word[0] <= "\u9fff" else word.split()[0]
 
-    expected = [w for w in home.words if lead(w[0]) in leads and _contains(k, w[0])]
+    expected = [w for w in home.words if lead(w[0]) in leads and contains(k, w[0])]
     assert index_of(home).words_in(k) == expected
 
 
