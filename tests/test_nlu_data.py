@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.nlu import data
+from hub.nlu import data, template
 from hub.resources import data_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlu" / "intents"
@@ -18,32 +18,32 @@ def _words_tags(ex: data.Example) -> list[tuple[str, str]]:
 
 
 def test_parse_template_tree() -> None:
-    tree = data.parse_template("(turn|switch) on [the] {area} {device_class@light}")
+    tree = template.parse_template("(turn|switch) on [the] {area} {device_class@light}")
     kinds = [type(i).__name__ for i in tree.items]
     assert kinds == ["Choice", "Text", "Choice", "Text", "SlotRef", "Text", "SlotRef"]
-    assert tree.items[6] == data.SlotRef("device_class", "device_class@light")
-    assert data.parse_template("{device_class:the lights}").items[0] == data.SlotRef(
+    assert tree.items[6] == template.SlotRef("device_class", "device_class@light")
+    assert template.parse_template("{device_class:the lights}").items[0] == template.SlotRef(
         "device_class", "", "the lights"
     )
 
 
 def test_nested_groups_and_optionals() -> None:
-    tree = data.parse_template("a ((b|c [d])|{x}) e")
+    tree = template.parse_template("a ((b|c [d])|{x}) e")
     rng = random.Random(0)
-    seen = {data.join_pieces(data.sample(tree, {"x": ["X"]}, rng))[0] for _ in range(200)}
+    seen = {template.join_pieces(template.sample(tree, {"x": ["X"]}, rng))[0] for _ in range(200)}
     assert seen == {"a b e", "a c e", "a c d e", "a X e"}
 
 
 @pytest.mark.parametrize("bad", ["(a|b", "[a", "{slot", "a)b"])
 def test_syntax_errors(bad: str) -> None:
-    with pytest.raises(data.TemplateSyntaxError):
-        data.parse_template(bad)
+    with pytest.raises(template.TemplateSyntaxError):
+        template.parse_template(bad)
 
 
 def test_english_bio_alignment() -> None:
-    tree = data.parse_template("set the {area} {device_class@light} to {brightness}")
+    tree = template.parse_template("set the {area} {device_class@light} to {brightness}")
     lists = {"area": ["living room"], "device_class@light": ["lights"], "brightness": ["50%"]}
-    text, spans = data.join_pieces(data.sample(tree, lists, random.Random(0)))
+    text, spans = template.join_pieces(template.sample(tree, lists, random.Random(0)))
     ex = data.make_example(text, "en", "set_brightness", spans)
     assert ex.text == "set the living room lights to 50%"
     assert _words_tags(ex) == [
@@ -53,9 +53,9 @@ def test_english_bio_alignment() -> None:
 
 
 def test_chinese_bio_alignment() -> None:
-    tree = data.parse_template("把{area}的{name}调到{temperature}")
+    tree = template.parse_template("把{area}的{name}调到{temperature}")
     lists = {"area": ["客厅"], "name": ["Hue灯"], "temperature": ["26度"]}
-    text, spans = data.join_pieces(data.sample(tree, lists, random.Random(0)))
+    text, spans = template.join_pieces(template.sample(tree, lists, random.Random(0)))
     ex = data.make_example(text, "zh", "set_temperature", spans)
     assert ex.text == "把客厅的Hue灯调到26度"
     assert _words_tags(ex) == [

@@ -21,8 +21,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hub.nlu.data import Example, Span, join_pieces, make_example
+from hub.nlu.data import Example, make_example
 from hub.nlu.lang import split_words
+from hub.nlu.template import Span, join_pieces
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The template syntax of intents/FORMAT.md, for the tools in this folder (stdlib + PyYAML).
 
-Not the runtime expander (that is `hub/nlu/data.py`); this is a second, independent reading of the
+Not the runtime expander (that is `hub/nlu/template.py` and `data.py`); this is a second, independent reading of the
 same spec, used to validate the data, to count it, and to test whether a sentence is one the
 training templates can produce.
 
