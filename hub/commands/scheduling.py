@@ -28,7 +28,7 @@ from hub.commands.schedules import (
 from hub.domain import Action, State
 from hub.errors import CodecError, HubError
 from hub.registry import Snapshot
-from hub.text.when import Found, When, extract
+from hub.text.when import Found, When, extract, may_have_time
 
 
 class Scheduling:
@@ -38,23 +38,26 @@ class Scheduling:
         book: Where scheduled commands are kept; None turns scheduling off.
         zone: The hub's time zone.
         clock: The current moment, timezone-aware (tests pass their own).
+        snapshot: The registry's entities now: their names are read only for a sentence that may
+            hold a time or manage the schedule, never on every command.
     """
 
     def __init__(self, book: ScheduleBook | None, zone: tzinfo, clock: Callable[[], datetime] | None = None,
-                 names: Callable[[], Sequence[str]] = tuple) -> None:
+                 snapshot: Callable[[], Snapshot] | None = None) -> None:
         self.book = book
         self.zone = zone
         self._clock = clock
-        self._names = names
+        self._snapshot = snapshot
 
     def now(self) -> datetime:
         return self._clock() if self._clock is not None else datetime.now(self.zone)
 
     def find(self, text: str, lang: str) -> Found | None:
         """The time in `text` and the text without it; None without a book or without a time."""
-        if self.book is None:
+        if self.book is None or not may_have_time(text):
             return None
-        return extract(text, lang, self.now(), self._names())
+        names = home_names(self._snapshot()) if self._snapshot is not None else ()
+        return extract(text, lang, self.now(), names)
 
     def restarted(self, when: When) -> When:
         """A delay counted from now (a confirmation: "in ten minutes" from the "yes")."""
@@ -63,8 +66,7 @@ class Scheduling:
         first = self.now().astimezone(UTC) + timedelta(seconds=when.delay)
         return replace(when, first=first.astimezone(self.zone))
 
-    async def manage(self, text: str, lang: str, names: Mapping[str, str], *,
-                     execute: bool) -> CommandResult | None:
+    async def manage(self, text: str, lang: str, *, execute: bool) -> CommandResult | None:
         """The answer to "what's scheduled?" / "cancel …", or None for any other sentence."""
         if self.book is None:
             return None
@@ -79,6 +81,7 @@ class Scheduling:
             if request.kind == "list":
                 return replace(base, answer=list_answer(jobs, self.zone, now, answer_lang),
                                schedule={"jobs": [j.as_dict(self.zone) for j in jobs]})
+            names = entity_words(self._snapshot()) if self._snapshot is not None else {}
             chosen = matching(request, jobs, names, self.zone)
             if not chosen:
                 return replace(base, outcome=Outcome.REJECTED, error=cancel_answer([], answer_lang),

@@ -36,7 +36,7 @@ from hub.commands.conversation import Conversations, plan_in, remember
 from hub.commands.plan import encode_actions
 from hub.commands.result import CommandResult, Outcome, Requester
 from hub.commands.schedules import ScheduleBook
-from hub.commands.scheduling import Scheduling, entity_words, home_names, prepare_run, with_time
+from hub.commands.scheduling import Scheduling, prepare_run, with_time
 from hub.commands.validate import InvalidText, check_service_data, check_storable, clean_text
 from hub.devices import needs_confirm
 from hub.domain import Action, Message, Parse, State
@@ -107,7 +107,7 @@ class CommandService:
         self.conversations = Conversations()
         self._background: set[asyncio.Task[Any]] = set()
         self.scheduling = Scheduling(schedules, zone or datetime.now(UTC).astimezone().tzinfo or UTC, clock,
-                                     names=lambda: home_names(self._snapshot()))
+                                     snapshot=self._snapshot)
         """Time in commands: finds it, keeps scheduled commands, lists and cancels them."""
 
     # -- entry points ------------------------------------------------------------------------
@@ -141,7 +141,7 @@ class CommandService:
             pending = self.confirmations.latest_in(requester.conversation_id, requester.key)
             if pending is not None:
                 return await self.confirm(pending, requester)
-        managed = await self.scheduling.manage(cleaned, lang, entity_words(self._snapshot()), execute=execute)
+        managed = await self.scheduling.manage(cleaned, lang, execute=execute)
         if managed is not None:
             self._log_later(requester, managed, {"intent": "schedule"})
             return self._count(managed)
