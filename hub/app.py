@@ -11,7 +11,7 @@ import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from hub.api.context import ApiContext
@@ -19,7 +19,6 @@ from hub.assistant import Assistant
 from hub.broker import start_embedded_broker
 from hub.commands import CommandResult, CommandService, Policy, Requester
 from hub.config import Settings
-from hub.discovery.unhandled import UnhandledDiscovery
 from hub.domain import Message, State
 from hub.entitysync import EntitySync
 from hub.errors import ConfigError, HubError, UnknownEntityError
@@ -33,7 +32,7 @@ from hub.persistence import EntityPersistence
 from hub.registry import Registry
 from hub.resolver.lexicon import load_word_lists
 from hub.schedule import ScheduleRunner
-from hub.states import StateBus, StateListener, StateView
+from hub.states import StateBus, StateView
 from hub.store import Store
 from hub.store.schedule import ScheduleStore
 from hub.textcmd import TextCommands
@@ -226,32 +225,13 @@ class Hub:
         """The command runner and recognizer the Wyoming server uses."""
         return HubCommands(self.commands, allow=self.settings.command_allow)
 
-    # -- reads (kept for callers that hold the hub: tests and the CLI) ---------------------
-    def states(self) -> list[State]:
-        """Current states of every provided entity."""
-        return self.views.states()
-
+    # -- reads (for callers that hold the hub: tests) ------------------------------------
     def get_state(self, entity_id: str) -> State | None:
         return self.views.get(entity_id)
 
     async def read_states(self) -> dict[str, State]:
         """`StateView.read_all`."""
         return await self.views.read_all()
-
-    async def read_state(self, entity_id: str) -> State | None:
-        return await self.views.read(entity_id)
-
-    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
-        """`StateBus.subscribe`."""
-        return self.bus.subscribe(listener)
-
-    @property
-    def bridge_devices(self) -> dict[str, Any]:
-        return self.sync.bridge_devices
-
-    @property
-    def unhandled_discovery(self) -> UnhandledDiscovery:
-        return self.sync.unhandled
 
     # -- commands ----------------------------------------------------------------------------
     async def call_service(self, domain: str, service: str, data: Mapping[str, Any],

@@ -76,10 +76,6 @@ class StateView:
         """`StateBus.subscribe`: changed states as they arrive."""
         return self._bus.subscribe(listener)
 
-    def states(self) -> list[State]:
-        """This instance's current states (no database read)."""
-        return [s for eid, s in self._tracker.states().items() if eid in self._registry]
-
     def get(self, entity_id: str) -> State | None:
         """This instance's current state of `entity_id` (no database read)."""
         return self._tracker.get(entity_id) if entity_id in self._registry else None
