@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,10 @@ class Simulator:
         sensors, the lock and the climate's room temperature do, so a test sees a command's
         echo as the first state change of a switch or light."""
         self._client: paho.Client | None = None
+        # announce() runs on the test's thread and again on paho's when the hub says it is online:
+        # one at a time, or two half-done announces interleave their first states.
+        self._announcing = threading.Lock()
+        self._last_sent: paho.MQTTMessageInfo | None = None
         self._connected = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -126,11 +131,26 @@ class Simulator:
     def announce(self) -> None:
         """Publish every discovery config (retained) and an initial state."""
         assert self._client is not None
-        for topic, payload in self.home.items():
-            raw = payload if isinstance(payload, str) else json.dumps(payload)
-            self._client.publish(topic, raw, qos=1, retain=True)
-        for entity in self._entities:
-            self._initial_state(entity)
+        with self._announcing:
+            for topic, payload in list(self.home.items()):
+                raw = payload if isinstance(payload, str) else json.dumps(payload)
+                self._last_sent = self._client.publish(topic, raw, qos=1, retain=True)
+            for entity in self._entities:
+                self._initial_state(entity)
+
+    def forget(self, discovery_topic: str) -> None:
+        """Stop announcing `discovery_topic` (a bridge that dropped a device).
+
+        Returns once every announce so far has reached the broker, so a removal published after
+        this call cannot be overtaken by a re-announce that was already under way. Call it from
+        the test's thread, never from paho's.
+        """
+        with self._announcing:
+            self.home.pop(discovery_topic, None)
+            self._entities = [e for e in self._entities if e.discovery_topic != discovery_topic]
+            sent = self._last_sent
+        if sent is not None:
+            sent.wait_for_publish(10)
 
     def _initial_state(self, entity: Entity) -> None:
         """Report a plausible state at once, as a real device does when it (re)connects, so no
@@ -236,7 +256,7 @@ class Simulator:
 
     def _publish(self, topic: str, payload: str) -> None:
         if self._client is not None:
-            self._client.publish(topic, payload, qos=1, retain=True)
+            self._last_sent = self._client.publish(topic, payload, qos=1, retain=True)
 
     def _publish_json(self, topic: str, payload: Mapping[str, Any]) -> None:
         self._publish(topic, json.dumps(dict(payload)))

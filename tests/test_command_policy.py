@@ -121,7 +121,7 @@ async def test_confirmation_rechecks_the_target(mosquitto: MosquittoProcess, tmp
             _, held = await api.post("/api/services/lock/unlock", {"entity_id": "lock.front_door"})
             lock = hub.registry.get("lock.front_door")
             assert lock is not None
-            sim.home.pop(lock.discovery_topic)  # the bridge forgets it (no re-announce on HA's birth) …
+            sim.forget(lock.discovery_topic)  # the bridge forgets it (no re-announce on HA's birth) …
             peer.publish(lock.discovery_topic, b"", retain=True)  # … and removes its discovery
             await wait_for(lambda: hub.registry.get("lock.front_door") is None, what="lock removed")
             status, late = await api.post("/api/command", {"confirm": held["confirm_id"]})
