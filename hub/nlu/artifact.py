@@ -18,15 +18,19 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import yaml
 from safetensors.torch import load_file, save_file
-from transformers import BertTokenizerFast  # type: ignore[attr-defined]
+from tokenizers import Tokenizer
 
 from hub.errors import ModelNotFoundError
 from hub.nlu.model import JointBert, JointConfig
+from hub.nlu.tokens import load_tokenizer
+
+if TYPE_CHECKING:  # training only: the hub reads the tokenizer without transformers
+    from transformers import BertTokenizerFast  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def read_metrics(path: Path) -> dict[str, Any]:
     return dict(json.loads(file.read_text("utf-8"))) if file.exists() else {}
 
 
-def load_artifact(path: Path) -> tuple[JointBert, BertTokenizerFast, Labels, dict[str, Any]]:
+def load_artifact(path: Path) -> tuple[JointBert, Tokenizer, Labels, dict[str, Any]]:
     """Rebuild model, tokenizer, labels and recipe from the artifact directory alone.
 
     Raises:
@@ -91,7 +95,7 @@ def load_artifact(path: Path) -> tuple[JointBert, BertTokenizerFast, Labels, dic
         raise ModelNotFoundError(f"No trained model in {path}; run `hub train` (about 5 minutes)")
     config = JointConfig.from_dict(json.loads((path / "config.json").read_text("utf-8")))
     model = _load_weights(config, path / "model.safetensors")
-    tokenizer = BertTokenizerFast.from_pretrained(str(path), local_files_only=True)
+    tokenizer = load_tokenizer(path)
     raw = json.loads((path / "labels.json").read_text("utf-8"))
     labels = Labels(tuple(raw["intents"]), tuple(raw["slot_labels"]))
     recipe_file = path / "recipe.yaml"
@@ -104,23 +108,11 @@ def _load_weights(config: JointConfig, file: Path) -> JointBert:
 
     The module is created on the meta device (no memory, no init) and takes the loaded tensors
     as its parameters (`assign=True`): one copy of the weights instead of two at the peak, and
-    no seconds spent initialising weights that are overwritten. The two non-persistent index
-    buffers BERT keeps (position and token-type ids) are rebuilt; they are not in the file.
+    no seconds spent initialising weights that are overwritten.
     """
     with torch.device("meta"):
         model = JointBert(config)
     model.load_state_dict(load_file(str(file)), assign=True)
-    for name, buffer in list(model.named_buffers()):
-        if buffer.is_meta:
-            owner = model.get_submodule(name.rpartition(".")[0])
-            leaf = name.rpartition(".")[2]
-            if leaf == "position_ids":
-                value = torch.arange(buffer.shape[-1]).expand(buffer.shape)
-            elif leaf == "token_type_ids":
-                value = torch.zeros(buffer.shape, dtype=buffer.dtype)
-            else:
-                raise ValueError(f"{file}: buffer {name} is neither saved nor known")
-            owner.register_buffer(leaf, value.to(buffer.dtype), persistent=False)
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)  # inference only: no autograd bookkeeping

@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import torch
+from tokenizers import Tokenizer
 from torch import nn
-from transformers import BertTokenizerFast  # type: ignore[attr-defined]
 
 from hub.domain import Parse, Slot
 from hub.nlu.artifact import Labels, load_artifact
 from hub.nlu.data import bio_entities
 from hub.nlu.lang import detect_lang, split_words
 from hub.nlu.model import JointBert
-from hub.nlu.vocab import encode_words
+from hub.nlu.tokens import encode_words
 from hub.text.script import to_simplified
 from hub.text.values import normalize
 
@@ -73,7 +73,7 @@ class Parser:
     def __init__(
         self,
         model: JointBert,
-        tokenizer: BertTokenizerFast,
+        tokenizer: Tokenizer,
         labels: Labels,
         *,
         threshold: float = 0.5,
@@ -141,8 +141,8 @@ class Parser:
             return results
         batch = [[w for w, _, _ in words[i]] for i in todo]
         with self._lock, torch.inference_mode():
-            # The fast tokenizer mutates its padding/truncation state per call ("Already
-            # borrowed" under concurrency), so it runs under the lock too.
+            # Encoding sets the tokenizer's padding/truncation state ("Already borrowed" under
+            # concurrency), so it runs under the lock too.
             ids, mask, firsts = encode_words(self.tokenizer, batch, self.max_len)
             torch.set_num_threads(1)
             intent_logits, slot_logits, _ = self.model(ids, mask)

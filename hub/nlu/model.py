@@ -1,7 +1,9 @@
 """JointBERT: a BERT encoder with an intent head on [CLS] and a BIO slot head on every token.
 
 No I/O here (nanoGPT's model.py): `JointConfig` holds everything needed to rebuild the module,
-and the artifact stores it as config.json.
+and the artifact stores it as config.json. Training passes transformers' pretrained `BertModel`
+as the encoder; a model rebuilt from an artifact gets `BertEncoder`, the same layers in plain
+torch, so the hub never imports transformers.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn import functional as F
-from transformers import BertConfig, BertModel
+
+from hub.nlu.encoder import BertEncoder
 
 
 @dataclass
@@ -40,13 +43,13 @@ class JointConfig:
 class JointBert(nn.Module):
     """Encoder + dropout + two linear heads; loss = CE(intent) + CE(slots)."""
 
-    def __init__(self, config: JointConfig, encoder: BertModel | None = None) -> None:
-        """Build the model; pass `encoder` to start from pretrained weights."""
+    def __init__(self, config: JointConfig, encoder: nn.Module | None = None) -> None:
+        """Build the model; pass `encoder` (a transformers `BertModel`) to start from pretrained
+        weights, or get a plain-torch `BertEncoder` with the same parameter names."""
         super().__init__()
         self.config = config
-        bert_config = BertConfig(**config.bert)
-        self.encoder = encoder or BertModel(bert_config, add_pooling_layer=False)
-        hidden = bert_config.hidden_size
+        self.encoder = encoder if encoder is not None else BertEncoder(config.bert)
+        hidden = int(config.bert["hidden_size"])
         self.dropout = nn.Dropout(config.dropout)
         self.intent_head = nn.Linear(hidden, config.n_intents)
         self.slot_head = nn.Linear(hidden, config.n_slot_labels)
@@ -69,7 +72,8 @@ class JointBert(nn.Module):
         Returns:
             intent_logits (B, n_intents), slot_logits (B, T, n_slot_labels), loss or None.
         """
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]  # (B, T, H)
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        hidden = out if isinstance(out, torch.Tensor) else out[0]  # (B, T, H); BertModel: a ModelOutput
         hidden = self.dropout(hidden)
         intent_logits = self.intent_head(hidden[:, 0])  # (B, n_intents)
         slot_logits = self.slot_head(hidden)  # (B, T, n_slot_labels)

@@ -23,6 +23,7 @@ from transformers.utils import logging as hf_logging
 from hub.nlu import data, vocab
 from hub.nlu.artifact import Labels, save_artifact, write_metrics
 from hub.nlu.model import JointBert, JointConfig
+from hub.nlu.tokens import encode_words
 from hub.resources import data_path
 
 _LOGGER = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def build_model(recipe: Recipe, labels: Labels, cjk_chars: Sequence[str]) -> tup
         str(folder), num_hidden_layers=recipe.layers, add_pooling_layer=False,
         local_files_only=True,
     )  # fmt: skip
-    base_vocab = (folder / "vocab.txt").read_text("utf-8").splitlines()
+    base_vocab = vocab.read_vocab(folder)
     new_vocab, new_ids = vocab.extend_vocab(base_vocab, cjk_chars if recipe.cjk_vocab else ())
     tokenizer = vocab.make_tokenizer(new_vocab)
     if len(new_vocab) != len(base_vocab):
@@ -132,7 +133,8 @@ def _tensors(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     intent_ix = {name: i for i, name in enumerate(labels.intents)}
     slot_ix = {name: i for i, name in enumerate(labels.slot_labels)}
-    ids, mask, firsts = vocab.encode_words(tokenizer, [[w for w, _, _ in e.words] for e in batch], max_len)
+    words = [[w for w, _, _ in e.words] for e in batch]
+    ids, mask, firsts = encode_words(tokenizer.backend_tokenizer, words, max_len)
     slot_labels = torch.full_like(ids, -100)  # (B, T)
     for b, ex in enumerate(batch):
         for word, pos in enumerate(firsts[b]):

@@ -8,6 +8,7 @@ slots are reused first, the rest become new embedding rows (`init_new_rows`).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -47,6 +48,18 @@ def data_cjk(folder: Path) -> list[str]:
     """CJK characters of every template, wrapper and slot file under `folder` (intents/zh)."""
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.txt")) if folder.is_dir() else []
     return collect_cjk(p.read_text("utf-8") for p in files)
+
+
+def read_vocab(folder: Path) -> list[str]:
+    """A base model's WordPiece vocabulary in id order: vocab.txt, else tokenizer.json's."""
+    txt = folder / "vocab.txt"
+    if txt.is_file():
+        return txt.read_text("utf-8").splitlines()
+    model = json.loads((folder / "tokenizer.json").read_text("utf-8"))["model"]
+    if model.get("type") != "WordPiece":
+        raise ValueError(f"{folder}: a BERT base needs a WordPiece vocabulary, not {model.get('type')}")
+    by_id = sorted(model["vocab"].items(), key=lambda item: item[1])
+    return [token for token, _ in by_id]
 
 
 def extend_vocab(vocab: Sequence[str], chars: Iterable[str]) -> tuple[list[str], list[int]]:
@@ -101,30 +114,3 @@ def init_new_rows(weight: torch.Tensor, new_ids: Sequence[int], vocab: Sequence[
     std = source.std(dim=0).mean().item() * 0.1
     ids = torch.tensor(list(new_ids), dtype=torch.long)
     weight[ids] = mean + torch.randn(len(ids), weight.shape[1]) * std
-
-
-def encode_words(
-    tokenizer: BertTokenizerFast, batch: Sequence[Sequence[str]], max_len: int
-) -> tuple[torch.Tensor, torch.Tensor, list[list[int]]]:
-    """Tokenise pre-split words, padding to the longest sentence of the batch.
-
-    Returns:
-        input_ids (B, T), attention_mask (B, T), and for each sentence the position of the first
-        sub-token of each word (-1 for a word cut off by `max_len`).
-    """
-    enc = tokenizer(
-        [list(words) for words in batch],
-        is_split_into_words=True,
-        truncation=True,
-        max_length=max_len,
-        padding=True,
-        return_tensors="pt",
-    )
-    firsts: list[list[int]] = []
-    for b, words in enumerate(batch):
-        first = [-1] * len(words)
-        for pos, word_id in enumerate(enc.word_ids(b)):
-            if word_id is not None and first[word_id] < 0:
-                first[word_id] = pos
-        firsts.append(first)
-    return enc["input_ids"], enc["attention_mask"], firsts
