@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import torch
 import yaml
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
@@ -104,14 +103,14 @@ def load_artifact(path: Path) -> tuple[JointBert, Tokenizer, Labels, dict[str, A
 
 
 def _load_weights(config: JointConfig, file: Path) -> JointBert:
-    """The model with the file's weights, built without a random-initialised copy first.
+    """The model with the file's weights (`assign=True`: the loaded tensors become the
+    parameters, no second copy).
 
-    The module is created on the meta device (no memory, no init) and takes the loaded tensors
-    as its parameters (`assign=True`): one copy of the weights instead of two at the peak, and
-    no seconds spent initialising weights that are overwritten.
+    The module is built on the CPU and its random initial weights are dropped by the
+    assignment. Building it on the meta device instead runs the initialisers through torch's
+    decompositions, which import torch._dynamo and sympy: ~50 MB that stay for the process's life.
     """
-    with torch.device("meta"):
-        model = JointBert(config)
+    model = JointBert(config)
     model.load_state_dict(load_file(str(file)), assign=True)
     model.eval()
     for p in model.parameters():
