@@ -494,3 +494,53 @@ def test_no_confident_wrong_action(family: Snapshot, p: Parse, expected: list[tu
 def test_explicit_verb_of_the_other_kind_unlocks_not_locks(home: Snapshot) -> None:
     r = resolve(parse("开启后门锁", "lock", "zh", name="后门"), home)
     assert [a.service for a in r.actions] == ["lock.unlock"] and r.actions[0].confirm
+
+
+# -- misreadings the resolver catches (issue 13: no confident wrong actions) ------------------
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        # a plain on/off verb and an exact device name, read as an intent the device cannot take
+        (Parse("start the kettle", "en", "vacuum_start", 0.9), [("switch.turn_on", "switch.kettle")]),
+        (Parse("turn off the kettle", "en", "close", 0.9), [("switch.turn_off", "switch.kettle")]),
+        # … but an intent the device can take stays as the model read it
+        (Parse("turn on the kettle", "en", "toggle", 0.9), [("switch.toggle", "switch.kettle")]),
+    ],
+    ids=lambda v: f"{v.text} ({v.intent})" if isinstance(v, Parse) else "",
+)
+def test_on_off_rescue_from_an_intent_the_device_cannot_take(
+    home: Snapshot, p: Parse, expected: list[tuple[str, str]]
+) -> None:
+    assert calls(resolve(p, home)) == expected
+
+
+def test_chinese_name_split_in_two_is_one_name(family: Snapshot) -> None:
+    """"卧室" + "音箱" tagged as two names is one device (a speaker there is none of), not the
+    bedroom lamp whose name holds "卧室"."""
+    split = (Slot("name", "卧室", None, 2, 4), Slot("name", "音箱", None, 4, 6))
+    r = resolve(Parse("打开卧室音箱", "zh", "turn_on", 0.9, split), family)
+    assert calls(r) == [] and r.error is not None
+
+
+def test_one_chinese_character_of_an_area_is_not_a_name(family: Snapshot) -> None:
+    """"室" cut from "桑拿室" begins no name: the lamp called 卧室台灯 is not touched."""
+    r = resolve(parse("打开桑拿室的台灯", "turn_on", "zh", area="室", name="台灯"), family)
+    assert calls(r) == [] and r.error is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("draw the study blind", "cover.close_cover"), ("draw back the study blind", "cover.open_cover")],
+)
+def test_drawing_curtains_shuts_them(family: Snapshot, text: str, expected: str) -> None:
+    r = resolve(parse(text, "open", name="study blind"), family)
+    assert calls(r) == [(expected, "cover.study_blind")]
+
+
+def test_taiwan_device_word_finds_the_mainland_name() -> None:
+    printer = {"homeassistant/switch/printer/config": {
+        "name": None, "object_id": "printer", "command_topic": "h/p", "device": _dev("打印机", "书房")}}
+    snapshot = registry_from(((t, json.dumps(p)) for t, p in printer.items()), pytest.fail).snapshot()
+    r = resolve(parse("開啟印表機", "turn_on", "zh", name="印表機"), snapshot)
+    assert calls(r) == [("switch.turn_on", "switch.printer")]

@@ -97,7 +97,7 @@ def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> R
         # A question never moves a device, whatever the model read into it.
         parse = replace(parse, intent="get_state")
     home = home_of(snapshot)
-    if parse.intent == "none":
+    if parse.intent not in ("turn_on", "turn_off", "toggle", "get_state"):
         parse = _rescue(parse, home)
     parse = _verb_check(parse)
     comps = INTENT_COMPONENTS.get(parse.intent)
@@ -143,6 +143,9 @@ _VERB_FLIPS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("brightness_down", "brightness_up",
      re.compile(r"\b(?:too dark|so dark|too dim)\b|太暗|好暗|看不清"), re.compile(r"\b(?:bright)\b|亮|刺眼")),
     ("brightness_up", "turn_on", re.compile(r"\blight up\b|点亮|照亮"), re.compile(r"\d|%|brighter|更亮|亮一|调亮|百分")),  # noqa: E501
+    ("open", "close",  # "draw the curtains" shuts them; "draw them back / open" does not
+     re.compile(r"\bdraw (?:the |my |all the )?(?:\w+ )?(?:curtains?|drapes?|blinds?)\b|拉上|合上"),
+     re.compile(r"\b(?:open|back|apart|up)\b|拉开|打开")),
     ("lock", "unlock",
      re.compile(r"\bunlock\b|解锁|开锁|打开|开启|开门"), re.compile(r"\block (?:up|the|all)\b|锁上|锁好|锁门|上锁|反锁|锁了")),  # noqa: E501
 )
@@ -166,19 +169,26 @@ def _verb_check(parse: Parse) -> Parse:
 
 
 def _rescue(parse: Parse, home: Home) -> Parse:
-    """An on/off command the model called `none` because the device's name was new to it.
+    """An on/off command the model misread because the device's name was new to it.
 
-    Only a sentence that starts with a plain on/off verb and names one of this home's devices
-    word for word is rescued; anything else stays out of scope.
+    Only a sentence that is a plain on/off verb and one of this home's device names, word for
+    word, is rescued: from `none`, or from an intent that device cannot take ("打开打印机" read as
+    vacuum_start on a switch). Anything else stays as the model read it.
     """
     text = parse.text.strip().casefold()
     match = (_ZH_ON_OFF if parse.lang == "zh" else _EN_ON_OFF).match(text)
     if match is None:
         return parse
     rest = key(text[match.end():])
-    names = [w for w, kind, _ in home.words if kind == "name" and w and rest == w]
-    if not names:
+    named = [(w, ids) for w, kind, ids in home.words if kind == "name" and w and rest == w]
+    if not named:
         return parse
+    names = [w for w, _ in named]
+    if parse.intent != "none":
+        fits = INTENT_COMPONENTS.get(parse.intent, ())
+        targets = {e.entity_id: e.component for e in home.entities}
+        if any(targets.get(ids) in fits for _, ids in named):
+            return parse  # the device can do what the model read: not a misreading
     intent = "turn_off" if match.group("verb") in _OFF_VERBS else "turn_on"
     return replace(parse, intent=intent, slots=(*parse.slots, Slot("name", names[0])))
 

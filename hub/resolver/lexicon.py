@@ -98,18 +98,21 @@ def name_lexicon() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
 
 
 def translations(text: str) -> list[str]:
-    """The same device name in the other language ("咖啡机" → "coffee machine", "coffee maker", …).
+    """Other words for the same device: the other language's ("咖啡机" → "coffee machine", …),
+    then the same language's ("印表机", Taiwan's word → "打印机").
 
-    The whole mention must be a lexicon word, or a lexicon word plus leading words that are kept
-    as they are ("厨房咖啡机" → "厨房 coffee machine" is not attempted: only whole words translate).
+    The whole mention must be a lexicon word ("厨房咖啡机" → "厨房 coffee machine" is not
+    attempted: only whole words translate).
     """
     k = key(text)
     out: list[str] = []
+    same: list[str] = []
     for words in name_lexicon().values():
         for lang, keys in words.items():
             if k in keys:
                 out += [w for other, ws in words.items() if other != lang for w in ws]
-    return list(dict.fromkeys(out))
+                same += [w for w in keys if w != k]
+    return list(dict.fromkeys(out + same))
 
 
 def concepts_of(text: str) -> frozenset[str]:

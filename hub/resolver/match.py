@@ -22,8 +22,8 @@ from hub.resolver.classes import (
     unknown_after,
     zh_unknown_beside,
 )
-from hub.resolver.lexicon import Home, key, translations
-from hub.resolver.mention import Mention, contains, mention_of
+from hub.resolver.lexicon import Home, has_cjk, key, translations
+from hub.resolver.mention import Mention, mention_of
 from hub.resolver.names import area_pool, closest, decompose, in_area, match_areas, match_name
 from hub.resolver.selection import (
     EVERYTHING_COMPONENTS,
@@ -141,14 +141,22 @@ def _only_here(m: Mention, text: str) -> bool:
     return bool(HERE.search(text.casefold()))
 
 
+def _begins(name: str, word: str) -> bool:
+    """Whether the name key `name` starts with `word`: whole words, or for Chinese two or more
+    characters (one character, "房" of a mis-tagged "桑拿房", begins too many names)."""
+    if has_cjk(word):
+        return len(word.replace(" ", "")) >= 2 and name.replace(" ", "").startswith(word.replace(" ", ""))
+    return f"{name} ".startswith(f"{word} ")
+
+
 def _area_as_name(m: Mention, home: Home) -> bool:
     """An area word that names no area but begins a device's name: make the mention a name.
 
     "close the study blind" on a home with a cover "Study blind" and no area "study" (HA
-    matches the name). True when some device name holds the area word.
+    matches the name). True when some device name begins with the area word.
     """
     area = key(m.area or "")
-    if not area or not any(contains(n, area) for ns in home.names.values() for n in ns):
+    if not area or not any(_begins(n, area) for ns in home.names.values() for n in ns):
         return False
     rest = [*m.names] or ([m.device_class] if m.device_class else [])
     m.names = [f"{m.area} {n}" for n in rest] or [m.area or ""]

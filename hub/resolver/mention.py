@@ -30,9 +30,23 @@ def contains(haystack: str, needle: str) -> bool:
     return f" {needle} " in f" {haystack} "
 
 
+def _names(parse: Parse) -> list[str]:
+    """The name slots; two Chinese ones that touch are one name the tagger split in two
+    ("打开厨房音箱": "厨房" + "音箱" is one device, not the kitchen light and a speaker)."""
+    names: list[str] = []
+    end = -1
+    for slot in parse.slots_named("name"):
+        if names and slot.start == end and has_cjk(slot.text) and has_cjk(names[-1]):
+            names[-1] += slot.text
+        else:
+            names.append(slot.text)
+        end = slot.end
+    return names
+
+
 def mention_of(parse: Parse, home: Home) -> Mention:
     """Target words from the slots; when the NLU tagged none, scan the text for known words."""
-    names = [s.text for s in parse.slots_named("name")]
+    names = _names(parse)
     area_slot = parse.slot("area")
     class_slot = parse.slot("device_class")
     all_words = bool(_ALL.search(parse.text.casefold()))
