@@ -544,3 +544,10 @@ def test_taiwan_device_word_finds_the_mainland_name() -> None:
     snapshot = registry_from(((t, json.dumps(p)) for t, p in printer.items()), pytest.fail).snapshot()
     r = resolve(parse("開啟印表機", "turn_on", "zh", name="印表機"), snapshot)
     assert calls(r) == [("switch.turn_on", "switch.printer")]
+
+
+def test_chinese_area_cut_short_by_the_tagger_is_the_room_around_it(family: Snapshot) -> None:
+    """"室" tagged where the text says "卧室" is the bedroom (卧室), not an unknown room "室"."""
+    r = resolve(parse("卧室的灯开着吗", "get_state", "zh", area=("室", None), device_class="灯"), family,
+                FAMILY_STATES)
+    assert r.error is None and r.query == ("light.woshi_deng",)

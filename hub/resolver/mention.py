@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from hub.domain import Parse
 from hub.resolver.lexicon import Home, area_lexicon, class_targets, has_cjk, key, name_lexicon, squash
+from hub.text.script import to_simplified
 
 _ALL = re.compile(r"\b(all|every|each|both|everything)\b|所有|全部|全都|都")
 
@@ -44,6 +45,22 @@ def _names(parse: Parse) -> list[str]:
     return names
 
 
+def _covering_area(text: str, start: int, end: int, home: Home) -> str | None:
+    """A home area written around a Chinese area slot the tagger cut short: "书房" for "房" in
+    "书房湿度是多少" (the slot alone names no room, or the wrong one)."""
+    best: str | None = None
+    for area in home.area_concepts:
+        written = to_simplified(area)
+        if not has_cjk(written) or len(written) <= end - start:
+            continue
+        at = text.find(written)
+        while at >= 0:
+            if at <= start and end <= at + len(written) and (best is None or len(written) > len(best)):
+                best = area
+            at = text.find(written, at + 1)
+    return best
+
+
 def mention_of(parse: Parse, home: Home) -> Mention:
     """Target words from the slots; when the NLU tagged none, scan the text for known words."""
     names = _names(parse)
@@ -51,6 +68,8 @@ def mention_of(parse: Parse, home: Home) -> Mention:
     class_slot = parse.slot("device_class")
     all_words = bool(_ALL.search(parse.text.casefold()))
     area = area_slot.text if area_slot else None
+    if area_slot is not None and has_cjk(area_slot.text):
+        area = _covering_area(parse.text, area_slot.start, area_slot.end, home) or area
     device_class = class_slot.text if class_slot else None
     if (
         device_class
