@@ -26,6 +26,7 @@ NEEDS_PG = {"scale.py", "store_write.py"}
 """Scripts whose smoke mode measures PostgreSQL too (HUB_TEST_PG_URL)."""
 EXPECT = {
     "ask_cases.py": [r"^en: \d+/\d+ right", r"^zh: \d+/\d+ right", r"out-of-scope cases that produced actions"],
+    "encoders.py": [r"^\| en/sentences \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \|", r"^\| parse p50 / p99 ms \|"],
     "command_latency.py": [r"handle_text\s+executed", r"POST /api/command\s+executed", r"hub ask --home: \d+ sentences"],
     "ingest.py": [r"^flat out\s+\d+\s+\d+", r"^1000/s\s+\d+"],
     "ingest_inproc.py": [r"handled [\d,]+ msg/s"],
