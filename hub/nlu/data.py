@@ -102,6 +102,35 @@ def load_template_strings(folder: Path) -> dict[str, list[str]]:
     return out
 
 
+CONTEXT_RATE = {"en": 0.15, "zh": 0.25}
+"""How often an example gets a reason clause (`contexts`), else half as often a lead-in:
+spoken Chinese adds one more often (a third of the hand-written held-out sentences have one)."""
+
+
+NONE_FACTOR = 2
+"""`none` gets this many times the examples of an intent: everything that is not a command is
+one class, from weather questions to a sentence about the neighbour's garage door."""
+TYPO_RATE = 0.05
+"""How often an English example gets one typing slip in a word outside its slots ("tunr on")."""
+
+
+def _typo(pieces: list[tuple[str, str | None]], rng: random.Random) -> list[tuple[str, str | None]]:
+    """One slip (two letters swapped, one dropped or doubled) in a random unslotted word."""
+    spots = [(i, m) for i, (text, slot) in enumerate(pieces) if slot is None
+             for m in re.finditer(r"[a-z]{3,}", text)]
+    if not spots:
+        return pieces
+    i, match = rng.choice(spots)
+    word, at = match.group(), rng.randrange(len(match.group()) - 1)
+    slip = rng.choice((word[:at] + word[at + 1] + word[at] + word[at + 2:],  # swap
+                       word[:at] + word[at + 1:],  # drop
+                       word[:at + 1] + word[at:]))  # double
+    text = pieces[i][0]
+    out = list(pieces)
+    out[i] = (text[:match.start()] + slip + text[match.end():], None)
+    return out
+
+
 def _expand(
     templates: Mapping[str, Sequence[Seq]],
     lists: Mapping[str, Sequence[str]],
@@ -113,20 +142,31 @@ def _expand(
     rng = random.Random(f"{seed}-{lang}")
     prefixes = [parse_template(w) for w in (wrappers or {}).get("prefixes", [])]
     suffixes = [parse_template(w) for w in (wrappers or {}).get("suffixes", [])]
+    contexts = [parse_template(w) for w in (wrappers or {}).get("contexts", [])]
+    lead_ins = [parse_template(w) for w in (wrappers or {}).get("lead_ins", [])]
     sep = "" if lang == "zh" else " "
+    # Chinese writes a full-width comma between clauses; English speech-to-text often none.
+    commas = ["，", "，", ""] if lang == "zh" else [", ", " "]
     examples: list[Example] = []
     for intent in sorted(templates):
         seen: set[str] = set()
-        for attempt in range(n_per_intent * 3):
-            if len(seen) >= n_per_intent:
+        wanted = n_per_intent * NONE_FACTOR if intent == "none" else n_per_intent
+        for attempt in range(wanted * 3):
+            if len(seen) >= wanted:
                 break
             pieces = sample(rng.choice(templates[intent]), lists, rng)
             if prefixes and rng.random() < 0.25:
                 pieces = [*sample(rng.choice(prefixes), lists, rng), (sep, None), *pieces]
             if suffixes and rng.random() < 0.2:
                 pieces = [*pieces, (sep, None), *sample(rng.choice(suffixes), lists, rng)]
+            if contexts and rng.random() < CONTEXT_RATE.get(lang, 0.15):
+                pieces = [*pieces, (rng.choice(commas), None), *sample(rng.choice(contexts), lists, rng)]
+            elif lead_ins and rng.random() < CONTEXT_RATE.get(lang, 0.15) / 2:
+                pieces = [*sample(rng.choice(lead_ins), lists, rng), (rng.choice(commas), None), *pieces]
+            if lang == "en" and rng.random() < TYPO_RATE:
+                pieces = _typo(pieces, rng)
             text, spans = join_pieces(pieces)
-            if text in seen and attempt < n_per_intent * 2:
+            if text in seen and attempt < wanted * 2:
                 continue
             seen.add(text)
             examples.append(make_example(text, lang, intent, spans))
