@@ -69,12 +69,26 @@ def test_build_dataset_is_balanced_seeded_and_adapts_to_a_home() -> None:
     a = data.build_dataset("en", 10, 0, root=FIXTURES)
     assert a == data.build_dataset("en", 10, 0, root=FIXTURES)
     counts = {i: sum(e.intent == i for e in a) for i in {e.intent for e in a}}
+    assert counts.pop("none") == 10 * data.NONE_FACTOR  # everything that is not a command: one class
     assert set(counts.values()) == {10}
     home = data.build_dataset("en", 40, 0, {"name": ["Zebra Lamp"]}, root=FIXTURES)
     assert any("Zebra Lamp" in e.text for e in home)
     for ex in home:
         for _slot, start, end in ex.spans:
             assert ex.text[start:end] == ex.text[start:end].strip() != ""
+
+
+def test_reasons_and_slips_keep_the_slot_spans() -> None:
+    """Contexts, lead-ins and typing slips change the text around the slots, never inside them."""
+    wrappers = {"contexts": ["we're heading out"], "lead_ins": ["it's late"]}
+    templates = {"turn_on": [template.parse_template("turn on the {area} lights")]}
+    examples = data._expand(templates, {"area": ["kitchen", "den"]}, "en", 200, 0, wrappers)
+    texts = [e.text for e in examples]
+    assert any(t.endswith("we're heading out") for t in texts)
+    assert any(t.startswith("it's late") for t in texts)
+    assert any("lihgts" in t or "tunr" in t or "ligts" in t or "lightts" in t or "trn" in t for t in texts)
+    for ex in examples:
+        assert [ex.text[a:b] for _, a, b in ex.spans] in (["kitchen"], ["den"])
 
 
 def test_heldout_sentences_align() -> None:
