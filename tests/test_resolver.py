@@ -551,3 +551,14 @@ def test_chinese_area_cut_short_by_the_tagger_is_the_room_around_it(family: Snap
     r = resolve(parse("卧室的灯开着吗", "get_state", "zh", area=("室", None), device_class="灯"), family,
                 FAMILY_STATES)
     assert r.error is None and r.query == ("light.woshi_deng",)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [("关闭前门的门锁", "zh", "lock.lock"), ("lock the front door", "en", "lock.lock"),
+     ("打开前门的门锁", "zh", "lock.unlock")],
+)
+def test_a_lock_verb_read_as_unlock_locks(family: Snapshot, text: str, lang: str, expected: str) -> None:
+    """HA's Chinese says "关闭…门锁" for locking: a misread unlock must not open the door."""
+    r = resolve(parse(text, "unlock", lang, name=("前门", None) if lang == "zh" else "front door"), family)
+    assert [a.service for a in r.actions] == [expected]

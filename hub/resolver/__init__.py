@@ -146,6 +146,9 @@ _VERB_FLIPS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("open", "close",  # "draw the curtains" shuts them; "draw them back / open" does not
      re.compile(r"\bdraw (?:the |my |all the )?(?:\w+ )?(?:curtains?|drapes?|blinds?)\b|拉上|合上"),
      re.compile(r"\b(?:open|back|apart|up)\b|拉开|打开")),
+    ("unlock", "lock",  # HA's zh: "关闭厨房的门锁" locks it
+     re.compile(r"\block (?:up|the|all|my)\b|锁上|锁好|上锁|反锁|关闭.{0,6}锁|关上.{0,6}锁"),
+     re.compile(r"\bunlock\b|解锁|开锁|打开|开启|开门")),
     ("lock", "unlock",
      re.compile(r"\bunlock\b|解锁|开锁|打开|开启|开门"), re.compile(r"\block (?:up|the|all)\b|锁上|锁好|锁门|上锁|反锁|锁了")),  # noqa: E501
 )
