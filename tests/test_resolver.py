@@ -562,3 +562,12 @@ def test_a_lock_verb_read_as_unlock_locks(family: Snapshot, text: str, lang: str
     """HA's Chinese says "关闭…门锁" for locking: a misread unlock must not open the door."""
     r = resolve(parse(text, "unlock", lang, name=("前门", None) if lang == "zh" else "front door"), family)
     assert [a.service for a in r.actions] == [expected]
+
+
+@pytest.mark.parametrize("text", ["open the study blind halfway", "close the study blind half way",
+                                  "把study blind开一半"])
+def test_half_beside_open_or_close_is_a_position(family: Snapshot, text: str) -> None:
+    """Read as a plain open, "halfway" would open the blind fully."""
+    lang = "zh" if "开" in text else "en"
+    r = resolve(parse(text, "open", lang, name="study blind"), family)
+    assert [(a.service, a.data) for a in r.actions] == [("cover.set_cover_position", {"position": 50})]

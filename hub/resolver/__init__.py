@@ -100,6 +100,7 @@ def _resolve(parse: Parse, snapshot: Snapshot, states: Mapping[str, State]) -> R
     if parse.intent not in ("turn_on", "turn_off", "toggle", "get_state"):
         parse = _rescue(parse, home)
     parse = _verb_check(parse)
+    parse = _halfway(parse)
     comps = INTENT_COMPONENTS.get(parse.intent)
     if comps is None:
         return Resolution(error=answers.not_command(lang))
@@ -169,6 +170,21 @@ def _verb_check(parse: Parse) -> Parse:
         ):
             return replace(parse, intent=right)
     return parse
+
+
+_HALFWAY = re.compile(r"\bhalf(?:[ -]?way)?\b|一半|半开|开一半|拉一半")
+
+
+def _halfway(parse: Parse) -> Parse:
+    """"open the curtains halfway" read as a plain open would open them fully: a half word
+    beside open/close is a position of 50 %."""
+    if parse.intent not in ("open", "close") or parse.slot("position") is not None:
+        return parse
+    match = _HALFWAY.search(parse.text.casefold())
+    if match is None:
+        return parse
+    half = Slot("position", parse.text[match.start():match.end()], 50, match.start(), match.end())
+    return replace(parse, intent="set_position", slots=(*parse.slots, half))
 
 
 def _rescue(parse: Parse, home: Home) -> Parse:
