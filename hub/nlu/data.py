@@ -138,19 +138,21 @@ def _expand(
     n_per_intent: int,
     seed: int,
     wrappers: Mapping[str, Sequence[str]] | None = None,
+    augment: bool = True,
 ) -> list[Example]:
     rng = random.Random(f"{seed}-{lang}")
     prefixes = [parse_template(w) for w in (wrappers or {}).get("prefixes", [])]
     suffixes = [parse_template(w) for w in (wrappers or {}).get("suffixes", [])]
-    contexts = [parse_template(w) for w in (wrappers or {}).get("contexts", [])]
-    lead_ins = [parse_template(w) for w in (wrappers or {}).get("lead_ins", [])]
+    contexts = [parse_template(w) for w in (wrappers or {}).get("contexts", [])] if augment else []
+    lead_ins = [parse_template(w) for w in (wrappers or {}).get("lead_ins", [])] if augment else []
+    none_factor = NONE_FACTOR if augment else 1
     sep = "" if lang == "zh" else " "
     # Chinese writes a full-width comma between clauses; English speech-to-text often none.
     commas = ["，", "，", ""] if lang == "zh" else [", ", " "]
     examples: list[Example] = []
     for intent in sorted(templates):
         seen: set[str] = set()
-        wanted = n_per_intent * NONE_FACTOR if intent == "none" else n_per_intent
+        wanted = n_per_intent * none_factor if intent == "none" else n_per_intent
         for attempt in range(wanted * 3):
             if len(seen) >= wanted:
                 break
@@ -163,7 +165,7 @@ def _expand(
                 pieces = [*pieces, (rng.choice(commas), None), *sample(rng.choice(contexts), lists, rng)]
             elif lead_ins and rng.random() < CONTEXT_RATE.get(lang, 0.15) / 2:
                 pieces = [*sample(rng.choice(lead_ins), lists, rng), (rng.choice(commas), None), *pieces]
-            if lang == "en" and rng.random() < TYPO_RATE:
+            if augment and lang == "en" and rng.random() < TYPO_RATE:
                 pieces = _typo(pieces, rng)
             text, spans = join_pieces(pieces)
             if text in seen and attempt < wanted * 2:
@@ -180,6 +182,7 @@ def build_dataset(
     extra_slot_values: Mapping[str, Sequence[str]] | None = None,
     root: Path | None = None,
     ha_per_intent: int = 0,
+    augment: bool = True,
 ) -> list[Example]:
     """Expand the training templates of `lang`: about `n_per_intent` examples for each intent.
 
@@ -193,6 +196,8 @@ def build_dataset(
         root: The intents/ folder (tests pass fixtures); default the shipped one.
         ha_per_intent: Also this many examples per intent from Home Assistant's sentence
             templates (`hub.nlu.ha_data`, CC BY 4.0), filled with the same lists.
+        augment: Reasons and lead-ins around examples, English typing slips, `NONE_FACTOR`
+            times the `none` examples; off, the plain templates (the tests' tiny recipe).
 
     No example is a held-out sentence (`heldout_texts`): a sampled phrasing that happens to
     spell one is dropped.
@@ -208,7 +213,7 @@ def build_dataset(
             lists[key] = base + extra * repeat
     wrappers_path = folder / "wrappers.yaml"
     wrappers = yaml.safe_load(wrappers_path.read_text("utf-8")) if wrappers_path.exists() else {}
-    examples = _expand(_load_templates(folder), lists, lang, n_per_intent, seed, wrappers)
+    examples = _expand(_load_templates(folder), lists, lang, n_per_intent, seed, wrappers, augment)
     exclude = heldout_texts(lang, root)
     if ha_per_intent > 0:
         from hub.nlu.ha_data import build_ha_dataset

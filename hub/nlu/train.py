@@ -55,6 +55,9 @@ class Recipe:
     threshold: float = 0.5
     quantize: bool = True
     heldout_per_intent: int = 30
+    augment: bool = True
+    """Reasons and lead-ins around examples, English typing slips, twice the `none` examples
+    (`hub.nlu.data`); the tiny recipe, a few examples per intent for tests, goes without."""
     ha_per_intent: dict[str, int] = field(default_factory=dict)
     """Extra examples per intent and language from Home Assistant's sentence templates
     (home-assistant-intents, CC BY 4.0; `hub/nlu/ha_data.py`); none when empty."""
@@ -178,7 +181,7 @@ def train(
         for lang in recipe.langs
         for ex in data.build_dataset(
             lang, recipe.n_per_intent.get(lang, 0), recipe.seed, extra_slot_values, intents_root,
-            ha_per_intent=recipe.ha_per_intent.get(lang, 0),
+            ha_per_intent=recipe.ha_per_intent.get(lang, 0), augment=recipe.augment,
         )
     ]
     if not examples:
