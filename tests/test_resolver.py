@@ -571,3 +571,10 @@ def test_half_beside_open_or_close_is_a_position(family: Snapshot, text: str) ->
     lang = "zh" if "开" in text else "en"
     r = resolve(parse(text, "open", lang, name="study blind"), family)
     assert [(a.service, a.data) for a in r.actions] == [("cover.set_cover_position", {"position": 50})]
+
+
+def test_a_room_tagged_as_a_name_beside_a_class_word_is_the_room(family: Snapshot) -> None:
+    """"kitchen" tagged as a name would find the one device whose name holds it (Kitchen
+    ceiling); with "lights" beside it, it is every light in the kitchen."""
+    r = resolve(parse("kitchen lights on", "turn_on", name="kitchen", device_class="lights"), family)
+    assert calls(r) == [("light.turn_on", "light.kitchen_ceiling"), ("light.turn_on", "light.under_cabinet")]

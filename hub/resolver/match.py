@@ -55,9 +55,11 @@ def select(req: Request, home: Home) -> Selection:
     if req.parse.intent == "get_state" and not (m.names or m.area or m.device_class):
         # "which windows are open?" with nothing tagged: a class word in the question is its target
         m.device_class = leftover_class(req.parse.text, "", lang)
-    lone = key(m.names[0]) if len(m.names) == 1 and m.area is None and not m.device_class else None
+    lone = key(m.names[0]) if len(m.names) == 1 and m.area is None else None
     if lone and not home.by_key.get(lone) and lone in {key(a) for a in home.area_concepts}:
-        m.area, m.names = m.names[0], []  # "kitchen" tagged as a name is the kitchen
+        # "kitchen" tagged as a name is the kitchen; so is "bathroom" in "bathroom light on"
+        # (as a name it would find "Bathroom fan" and ignore the light)
+        m.area, m.names = m.names[0], []
     areas: list[str] | None = None
     if m.area:
         areas = match_areas(m.area, home)
