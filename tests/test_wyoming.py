@@ -340,7 +340,8 @@ async def test_recognize_answers_ha_intents_with_the_real_model(
     async with running_hub(settings) as hub, wyoming_over(hub) as server:
         await wait_for(lambda: hub.assistant.parser is not None, what="model loaded")
         # What goes over the socket is the model's own parse mapped to HA's intent (the mapping's
-        # rules are tested on fixed parses below; how well the tiny model reads is not this test's).
+        # rules, domains included, are tested on fixed parses below; how well the tiny model tags
+        # "floor lamp" is not this test's).
         for sentence, name in (("turn on the floor lamp", "HassTurnOn"),
                                ("set the floor lamp to 40 percent", "HassLightSet")):
             expected = to_ha_intent(await hub.assistant.parse(sentence, "en"))
@@ -349,7 +350,6 @@ async def test_recognize_answers_ha_intents_with_the_real_model(
             intent = Intent.from_event(answer)
             assert intent.name == expected.name
             assert {e.name: e.value for e in intent.entities} == dict(expected.slots)
-            assert expected.slots.get("domain") == "light"
         [answer] = await _exchange(server.port, Recognize("tell me a joke", context={"conversation_id": "x"}).event())
         assert NotRecognized.is_type(answer.type) and NotRecognized.from_event(answer).context == {
             "conversation_id": "x"}
